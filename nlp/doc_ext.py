@@ -1,0 +1,40 @@
+"""The custom attributes CaseLens components read and write on a spaCy ``Doc``.
+
+Registered in one place so every component (and the tests building blank pipelines) agree.
+Offsets in every row are *character* offsets into ``doc.text`` (the note's canonical text),
+``end`` exclusive.
+
+- ``doc._.note_date``: ``datetime.date | None``, the anchor for relative dates; set by
+  ``nlp.extract`` on the ``Doc`` before the pipeline runs (``nlp.pipe`` accepts ``Doc`` inputs).
+- ``doc._.mentions``: person mentions, written by ``caselens_entities``:
+  ``{"start", "end", "text", "kind", "role", "relationship", "side", "name"}``.
+- ``doc._.dates``: ``list[nlp.dates.DateMention]``, written by ``caselens_dates``.
+- ``doc._.risks`` / ``doc._.strengths``: written by ``caselens_risks``:
+  ``{"start", "end", "text", "category", "cin_code", "negated", "historical", "hypothetical",
+  "uncertain", "status", "experiencer", "person_start", "person_end"}`` (the mention the
+  concern is about, when the text names one).
+- ``doc._.events``: written by ``caselens_events``: the JSON interchange event fields that
+  one note can know (``start``, ``end``, ``date``, ``precision``, ``approximate``,
+  ``date_source``, ``type``, ``plan_kind``, ``stage``, ``summary``, ``significance``,
+  ``confidence``, ``status``, ``location``) plus ``participants``: ``[(start, end), ...]`` of
+  the mentions taking part.
+- ``doc._.gap_evidence``: ``[(item, start, end), ...]`` checklist evidence, written by
+  ``caselens_gaps``.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+_LIST_ATTRS = ("mentions", "dates", "risks", "strengths", "events", "gap_evidence")
+
+
+def register() -> None:
+    """Idempotently register every CaseLens ``Doc`` extension."""
+    if not Doc.has_extension("note_date"):
+        Doc.set_extension("note_date", default=None)
+    for name in _LIST_ATTRS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, getter=None, default=None)
+
+
+register()
