@@ -112,6 +112,10 @@ CATALOGUE: dict[str, Message] = {
         "JSON export is always the whole case and cannot be anonymised.",
         "Use --format docx or --format csv with --anonymise to share an anonymised chronology.",
     ),
+    "E304": Message(
+        "{feature} is not available in this build of CaseLens.",
+        "Install the full CaseLens package, or use another command (see --help).",
+    ),
     # --- export ------------------------------------------------------------------------------
     "E401": Message(
         "The template {file} is not a usable Word document ({detail}).",

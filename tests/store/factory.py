@@ -1,0 +1,100 @@
+"""Small synthetic inputs shared by the store, services and CLI tests (no real case data)."""
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from errors import CaseLensError
+from extractors.base import RawNote, ReadResult
+
+
+def note(text: str, day: str | None = "2023-03-12", ref: str = "row 1", source_id: str | None = None, **extra: Any) -> RawNote:
+    return RawNote(text=text, ref=ref, note_date=day, source_note_id=source_id, **extra)
+
+
+def read_result(*notes: RawNote, skipped: dict[str, int] | None = None) -> ReadResult:
+    return ReadResult(notes=list(notes), format="csv", shape="row_per_note", skipped=skipped or {})
+
+
+def write_csv(path: Path, rows: Sequence[tuple[str, str, str]]) -> Path:
+    """A tiny row-per-note CSV: Ref, Date (DD/MM/YYYY or empty), Note."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Ref", "Date", "Note"])
+        writer.writerows(rows)
+    return path
+
+
+def simple_read_export(path: Path, mapping: dict[str, str] | None = None) -> ReadResult:
+    """A stand-in for ``extractors.read_export`` that reads only ``write_csv`` files, so these
+    tests exercise the store and services on their own."""
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseLensError("E110", file=path) from exc
+    if not raw.strip():
+        raise CaseLensError("E101", file=path)
+    rows = list(csv.DictReader(raw.splitlines()))
+    if not rows or "Note" not in rows[0]:
+        raise CaseLensError("E105", file=path, detail="no Note column")
+    notes = []
+    for number, row in enumerate(rows, start=2):
+        day = None
+        if row["Date"]:
+            d, m, y = row["Date"].split("/")
+            day = f"{y}-{m}-{d}"
+        notes.append(RawNote(text=row["Note"], ref=f"row {number}", note_date=day, source_note_id=row["Ref"] or None))
+    return ReadResult(notes=notes, format="csv", shape="row_per_note")
+
+
+@dataclass
+class Facts:
+    note_id: str
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    risks: list[dict[str, Any]] = field(default_factory=list)
+    strengths: list[dict[str, Any]] = field(default_factory=list)
+
+
+class KeywordExtractor:
+    """A tiny stand-in for the spaCy extractor: "police" is a police attendance, "shouting" a
+    domestic-abuse risk, "Mum" a person mention; resolution makes one person of every "Mum"."""
+
+    def __init__(self) -> None:
+        self.extracted: list[str] = []
+        self.resolutions = 0
+
+    def extract(self, notes) -> Iterator[Facts]:
+        for item in notes:
+            self.extracted.append(item.id)
+            facts = Facts(item.id)
+            for match in re.finditer(r"police", item.text):
+                facts.events.append({
+                    "id": f"e-{item.id}-{match.start()}", "note_id": item.id, "start": match.start(),
+                    "end": match.end(), "date": (item.note_date or "")[:10] or None, "precision": "day",
+                    "date_source": "note_date", "type": "police_attendance", "summary": "Police attended",
+                    "significance": 2, "confidence": 0.9, "status": "current", "trigger": "police",
+                })
+            for match in re.finditer(r"shouting", item.text):
+                facts.risks.append({
+                    "id": f"r-{item.id}-{match.start()}", "note_id": item.id, "start": match.start(),
+                    "end": match.end(), "text": "shouting", "category": "domestic_abuse", "cin_code": "3B",
+                })
+            for match in re.finditer(r"Mum", item.text):
+                facts.mentions.append({
+                    "id": f"m-{item.id}-{match.start()}", "start": match.start(), "end": match.end(),
+                    "text": "Mum", "role": "mother",
+                })
+            yield facts
+
+    def resolve(self, rows):
+        self.resolutions += 1
+        mums = [m for m in rows.mentions if m.get("role") == "mother"]
+        people = [{"id": "p-mum", "name": "Mum", "kind": "family", "relationship": "mother", "household": True}] if mums else []
+        updates = {"mentions": {m["id"]: {"person_id": "p-mum"} for m in mums}}
+        gaps = [{"item": "gp", "found": False, "evidence": []}]
+        return people, updates, gaps
