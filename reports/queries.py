@@ -1,0 +1,164 @@
+"""Read-side queries the exports need beyond ``store.queries.chronology``: where each event's
+note came from, the other notes that recorded the same event, the people (worker's edits and
+merges applied), risks and strengths by category, gaps, and every name the case holds (for
+anonymising). Plain SQL over the contracted tables; any of these could move to ``store/``.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from store import curation
+from store.connection import Case
+from store.tables import decode
+
+
+@dataclass(frozen=True)
+class NoteSource:
+    """Where a note came from, as the chronology's Source column shows it."""
+
+    note_id: str
+    note_date: str | None
+    author: str | None
+    agency: str | None
+    note_type: str | None
+    source_note_ids: tuple[str, ...]
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def note_sources(case: Case, note_ids: Iterable[str]) -> dict[str, NoteSource]:
+    """``{note_id: NoteSource}`` for these notes (any version), with the source system's own
+    note ids from every export that held the note."""
+    ids = sorted(set(note_ids))
+    result: dict[str, NoteSource] = {}
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" for _ in chunk)
+        refs: dict[str, list[str]] = {}
+        for note_id, source_id in case.db.execute(
+            f"SELECT note_id, source_note_id FROM note_sources WHERE note_id IN ({marks})"
+            " AND source_note_id IS NOT NULL ORDER BY import_id",
+            chunk,
+        ):
+            if source_id not in refs.setdefault(note_id, []):
+                refs[note_id].append(source_id)
+        for note_id, note_date, author, agency, note_type in case.db.execute(
+            f"SELECT id, note_date, author, agency, note_type FROM notes WHERE id IN ({marks})", chunk
+        ):
+            result[note_id] = NoteSource(note_id, note_date, author, agency, note_type, tuple(refs.get(note_id, ())))
+    return result
+
+
+def duplicate_notes(case: Case, event_ids: Iterable[str]) -> dict[str, list[str]]:
+    """``{event_id: [note_id, ...]}``: the other current notes recording the same event (the
+    copies whose ``duplicate_of`` points at it, the worker's curation of that field applied)."""
+    wanted = set(event_ids)
+    if not wanted:
+        return {}
+    curated = {
+        target: values["duplicate_of"]
+        for target, values in curation.values_by_target(case, "event").items()
+        if "duplicate_of" in values
+    }
+    result: dict[str, list[str]] = {}
+    rows = case.db.execute(
+        "SELECT e.id, e.note_id, e.duplicate_of FROM events e JOIN notes n ON n.id = e.note_id AND n.current = 1"
+        " ORDER BY n.note_date, e.start"
+    )
+    for event_id, note_id, duplicate_of in rows:
+        original = curated.get(event_id, duplicate_of)
+        if original in wanted and note_id not in result.get(original, []):
+            result.setdefault(original, []).append(note_id)
+    return result
+
+
+def people(case: Case) -> list[dict[str, Any]]:
+    """Every person, as in the interchange, with the worker's edits applied. A person the worker
+    merged into another is folded into that one (its name joins the other's aliases)."""
+    edits = curation.values_by_target(case, "person")
+    rows = {row["id"]: decode(row) for row in case.db.query("SELECT * FROM people ORDER BY rowid")}
+    for person_id, values in edits.items():
+        if person_id in rows:
+            rows[person_id].update({k: v for k, v in values.items() if k != "merged_into"})
+    merged: dict[str, str] = {
+        person_id: values["merged_into"]
+        for person_id, values in edits.items()
+        if values.get("merged_into") and person_id in rows and values["merged_into"] in rows
+    }
+    for person_id, target in merged.items():
+        while target in merged and merged[target] != person_id:
+            target = merged[target]
+        source = rows[person_id]
+        into = rows[target]
+        aliases = list(into.get("aliases") or [])
+        for name in [source.get("name"), *(source.get("aliases") or [])]:
+            if name and name not in aliases and name != into.get("name"):
+                aliases.append(name)
+        into["aliases"] = aliases
+        contacts = into.get("contacts") or {"phones": [], "emails": []}
+        for key in ("phones", "emails"):
+            for value in (source.get("contacts") or {}).get(key, []):
+                if value not in contacts.setdefault(key, []):
+                    contacts[key].append(value)
+        into["contacts"] = contacts
+    return [row for person_id, row in rows.items() if person_id not in merged]
+
+
+def person_mention_texts(case: Case) -> dict[str, set[str]]:
+    """``{person_id: {surface text, ...}}``: how each person is written in the notes."""
+    result: dict[str, set[str]] = {}
+    for person_id, text in case.db.execute(
+        "SELECT DISTINCT person_id, text FROM mentions WHERE person_id IS NOT NULL AND text IS NOT NULL"
+    ):
+        result.setdefault(person_id, set()).add(text)
+    return result
+
+
+def note_authors(case: Case) -> list[str]:
+    """Every distinct author of a current note."""
+    return [row[0] for row in case.db.execute(
+        "SELECT DISTINCT author FROM notes WHERE current = 1 AND author IS NOT NULL AND author != '' ORDER BY author"
+    )]
+
+
+def category_summary(case: Case, table: str) -> list[dict[str, Any]]:
+    """Current mentions about the child's household in ``risks`` or ``strengths`` by category:
+    ``{"category", "cin_codes", "count", "first_seen", "last_seen"}``, most recent first.
+    Dates are the source notes' dates."""
+    if table not in ("risks", "strengths"):
+        raise ValueError("table must be 'risks' or 'strengths'")
+    codes = "group_concat(DISTINCT t.cin_code)" if table == "risks" else "NULL"
+    rows = case.db.execute(
+        f"SELECT t.category, {codes}, count(*), min(n.note_date), max(n.note_date)"
+        f" FROM {table} t JOIN notes n ON n.id = t.note_id AND n.current = 1"
+        " WHERE t.status = 'current' AND t.experiencer = 'subject'"
+        " GROUP BY t.category ORDER BY max(n.note_date) DESC, t.category"
+    )
+    return [
+        {
+            "category": category,
+            "cin_codes": sorted(code for code in (found or "").split(",") if code),
+            "count": count,
+            "first_seen": first[:10] if first else None,
+            "last_seen": last[:10] if last else None,
+        }
+        for category, found, count, first, last in rows
+    ]
+
+
+def gaps(case: Case) -> list[dict[str, Any]]:
+    """The gaps checklist, worker's curation applied: ``{"item", "found", "evidence"}``."""
+    edits = curation.values_by_target(case, "gap")
+    result = []
+    for row in case.db.query("SELECT item, found, evidence FROM gaps ORDER BY rowid"):
+        row = decode(row)
+        row.update(edits.get(row["item"], {}))
+        if isinstance(row.get("evidence"), str):
+            row["evidence"] = json.loads(row["evidence"])
+        result.append(row)
+    return result
