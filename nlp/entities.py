@@ -1,0 +1,595 @@
+"""People, professionals and agencies: the ``caselens_entities`` component.
+
+The base model finds ``PERSON`` names but knows nothing of case-note English: it tags "Mum" as a
+name, a child's first name as an organisation and "PC 1234" as a date. This component keeps the
+statistical model for names and adds rules (``resources/entity_patterns.jsonl``) for kinship and
+household roles, professional roles and agencies, then links roles to names written next to them
+("Mum (Sarah Jones)", "Sarah Jones (mother)", "maternal grandmother Pat", "Sarah's partner Dan",
+"Jane Smith, social worker").
+
+Each mention written to ``doc._.mentions`` has the keys documented in ``nlp.doc_ext`` plus:
+
+- ``child``: the words name a child ("son", "the children", "Tyler (7)"),
+- ``group``: the words name several people ("the children"),
+- ``age``: a stated age in years ("aged 7", "(7)"), ``dob``: an ISO date of birth ("DOB 12/03/2015"),
+- ``phones`` / ``emails``: contact details in the same sentence, on professionals and agencies,
+- ``household``: ``True``/``False`` when the sentence says the person lives in (or has left) the
+  household ("lives with", "moved out"), else ``None``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources as package_resources
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component writes)
+
+PATTERNS_FILE = "entity_patterns.jsonl"
+HOUSEHOLD_CUES_FILE = "household_cues.tsv"
+
+KINDS = ("family", "professional", "agency", "other")
+RELATIONSHIPS = (
+    "mother", "father", "stepmother", "stepfather", "parent_partner", "sibling", "half_sibling",
+    "grandmother", "grandfather", "aunt", "uncle", "other_relative", "foster_carer",
+    "ex_partner_of_parent", "friend", "professional", "unknown",
+)
+SIDES = ("maternal", "paternal")
+
+_PATTERN_KEYS = {"kind", "pattern", "role", "relationship", "side", "case_sensitive", "named",
+                 "child", "group", "trim_start"}
+_CUE_EFFECTS = ("in", "out")
+_CUE_SCOPES = ("sentence", "preceding")
+
+# Entity labels the base model gives a child's first name by mistake.
+_NEVER_NAME_LABELS = {"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL"}
+# Parts of speech a name written after a role word can never be.
+_NOT_NAME_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART", "NUM", "ADV", "PUNCT"}
+# Words after a name that show it is a person ("Tyler said", "Tyler was seen").
+_PERSON_VERBS = {"said", "says", "told", "tells", "reported", "reports", "stated", "states",
+                 "disclosed", "appeared", "presented", "attended", "attends", "lives", "stays",
+                 "cried", "explained", "shared", "wanted", "wants", "likes", "enjoys", "went",
+                 "spoke", "seemed", "smiled", "played", "returned", "refused", "denied", "agreed"}
+_CALENDAR_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                   "january", "february", "march", "april", "may", "june", "july", "august",
+                   "september", "october", "november", "december", "today", "yesterday", "tomorrow"}
+
+_MONTHS = {name: number for number, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+     ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
+_DATE_VALUE = (r"(?:(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})"
+               r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y2>\d{4}))")
+_DOB = re.compile(r"\b(?:D\.?O\.?B\.?|[Dd]ate of [Bb]irth|[Bb]orn(?: on)?)\s*[:\-]?\s*" + _DATE_VALUE)
+_AGE = re.compile(
+    r"\(\s*(?P<paren>\d{1,2})\s*(?:y(?:ea)?rs?(?: old)?|y/?o)?\s*\)"
+    r"|\b[Aa]ged?\s+(?P<aged>\d{1,2})\b"
+    r"|\b(?P<old>\d{1,2})[\s\-]*(?:y(?:ea)?rs?|y/o)[\s\-]*old\b"
+    r"|\b(?P<yrs>\d{1,2})\s*yrs\b")
+_PHONE = re.compile(r"(?<![\d+])(?:\+44\s?\(?0?\)?\s?|0)(?:\d[\s\-]?){9,10}(?!\d)")
+_EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
+
+
+class EntityRulesError(ValueError):
+    """The entity rules (a data file under ``resources/``) are malformed."""
+
+
+@dataclass(frozen=True)
+class EntityPattern:
+    """One rule: words (a phrase or a spaCy token pattern) and what they say about a person."""
+
+    kind: str
+    pattern: str | list[dict[str, Any]]
+    role: str | None = None
+    relationship: str = "unknown"
+    side: str | None = None
+    case_sensitive: bool = False
+    named: bool = False  # the matched words are a name ("Ms Jones", "Hillside Primary School")
+    child: bool = False
+    group: bool = False
+    trim_start: int = 0  # leading tokens that are context, not the mention ("'s partner")
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> "EntityPattern":
+        """Build a rule, rejecting unknown keys and values outside the contracted vocabularies."""
+        unknown = set(row) - _PATTERN_KEYS
+        if unknown:
+            raise EntityRulesError(f"unknown keys {sorted(unknown)}")
+        if row.get("kind") not in KINDS:
+            raise EntityRulesError(f"kind must be one of {KINDS}, not {row.get('kind')!r}")
+        relationship = row.get("relationship", "unknown")
+        if relationship not in RELATIONSHIPS:
+            raise EntityRulesError(f"unknown relationship {relationship!r}")
+        if row.get("side") not in (None, *SIDES):
+            raise EntityRulesError(f"side must be maternal or paternal, not {row.get('side')!r}")
+        pattern = row.get("pattern")
+        valid_tokens = isinstance(pattern, list) and pattern and all(isinstance(t, dict) for t in pattern)
+        if not (isinstance(pattern, str) and pattern.strip()) and not valid_tokens:
+            raise EntityRulesError("pattern must be a phrase or a list of token patterns")
+        trim = row.get("trim_start", 0)
+        if not isinstance(trim, int) or trim < 0:
+            raise EntityRulesError("trim_start must be a whole number of tokens")
+        return cls(kind=row["kind"], pattern=pattern, role=row.get("role"), relationship=relationship,
+                   side=row.get("side"), case_sensitive=bool(row.get("case_sensitive", False)),
+                   named=bool(row.get("named", False)), child=bool(row.get("child", False)),
+                   group=bool(row.get("group", False)), trim_start=trim)
+
+    def to_dict(self) -> dict[str, Any]:
+        row: dict[str, Any] = {"kind": self.kind, "pattern": self.pattern}
+        for name, default in (("role", None), ("relationship", "unknown"), ("side", None),
+                              ("case_sensitive", False), ("named", False), ("child", False),
+                              ("group", False), ("trim_start", 0)):
+            value = getattr(self, name)
+            if value != default:
+                row[name] = value
+        return row
+
+
+@dataclass(frozen=True)
+class HouseholdCue:
+    """Words saying someone lives in the household (``in``) or has left it (``out``).
+
+    ``scope`` says whom: everyone named in the sentence ("lives with mum and nan") or the person
+    named just before the cue ("Dad moved out")."""
+
+    cue: str
+    effect: str
+    scope: str
+    regex: re.Pattern[str] = field(compare=False, repr=False, default=re.compile(""))
+
+
+def parse_patterns(text: str, source: str = PATTERNS_FILE) -> list[EntityPattern]:
+    """Parse JSONL entity rules; a bad line names the file and line number."""
+    patterns = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            patterns.append(EntityPattern.from_dict(json.loads(line)))
+        except (json.JSONDecodeError, EntityRulesError) as error:
+            raise EntityRulesError(f"{source} line {number}: {error}") from error
+    return patterns
+
+
+def parse_household_cues(text: str, source: str = HOUSEHOLD_CUES_FILE) -> list[HouseholdCue]:
+    """Parse the tab-separated ``cue, effect, scope`` table (header row first)."""
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t")
+    if reader.fieldnames != ["cue", "effect", "scope"]:
+        raise EntityRulesError(f"{source}: columns must be cue, effect, scope")
+    cues = []
+    for number, row in enumerate(reader, start=2):
+        if row["effect"] not in _CUE_EFFECTS or row["scope"] not in _CUE_SCOPES or not row["cue"]:
+            raise EntityRulesError(f"{source} line {number}: bad cue row {row}")
+        words = r"\s+".join(re.escape(word) for word in row["cue"].lower().split())
+        cues.append(HouseholdCue(row["cue"], row["effect"], row["scope"],
+                                 re.compile(rf"\b{words}\b", re.IGNORECASE)))
+    return cues
+
+
+def _resource_text(name: str) -> str:
+    return package_resources.files("resources").joinpath(name).read_text(encoding="utf-8")
+
+
+def default_patterns() -> list[EntityPattern]:
+    return parse_patterns(_resource_text(PATTERNS_FILE))
+
+
+def default_household_cues() -> list[HouseholdCue]:
+    return parse_household_cues(_resource_text(HOUSEHOLD_CUES_FILE))
+
+
+def _cues_text(cues: Sequence[HouseholdCue]) -> str:
+    return "cue\teffect\tscope\n" + "".join(f"{c.cue}\t{c.effect}\t{c.scope}\n" for c in cues)
+
+
+# --------------------------------------------------------------------------------------------
+# Text-level finders (also used without a pipeline)
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BirthDetail:
+    """A date of birth or a stated age at ``[start, end)`` of the text."""
+
+    start: int
+    end: int
+    dob: str | None
+    age: int | None
+
+
+def _two_digit_year(year: int, anchor: date | None) -> int:
+    pivot = (anchor or date.today()).year
+    candidate = 2000 + year
+    return candidate if candidate <= pivot else 1900 + year
+
+
+def find_birth_details(text: str, anchor: date | None = None) -> list[BirthDetail]:
+    """Dates of birth ("DOB 12/03/2015", "born on 4th May 2019") and ages ("aged 7", "(7)").
+
+    Dates are read day-first; a two-digit year is the most recent one not after ``anchor``."""
+    found: list[BirthDetail] = []
+    for match in _DOB.finditer(text):
+        if match.group("d"):
+            day, month, year = int(match.group("d")), int(match.group("m")), int(match.group("y"))
+            if len(match.group("y")) == 2:
+                year = _two_digit_year(year, anchor)
+        else:
+            month = _MONTHS.get(match.group("mon").lower().rstrip("."), 0)
+            day, year = int(match.group("d2")), int(match.group("y2"))
+        try:
+            value = date(year, month, day).isoformat()
+        except ValueError:
+            continue
+        found.append(BirthDetail(match.start(), match.end(), value, None))
+    for match in _AGE.finditer(text):
+        number = next(int(group) for group in match.groups() if group is not None)
+        if number <= 25:
+            found.append(BirthDetail(match.start(), match.end(), None, number))
+    return sorted(found, key=lambda detail: detail.start)
+
+
+def normalise_phone(text: str) -> str:
+    """A UK phone number written the usual way: digits grouped as written, single spaces."""
+    return re.sub(r"[\s\-]+", " ", text.strip())
+
+
+def find_contacts(text: str) -> list[tuple[int, int, str, str]]:
+    """``(start, end, "phone"|"email", value)`` for UK phone numbers and email addresses."""
+    found = [(m.start(), m.end(), "email", m.group()) for m in _EMAIL.finditer(text)]
+    found += [(m.start(), m.end(), "phone", normalise_phone(m.group()))
+              for m in _PHONE.finditer(text)]
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------------------------
+# The component
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class _Found:
+    """A mention being built: a token span plus what the rules say about it."""
+
+    span: Span
+    kind: str
+    role: str | None = None
+    relationship: str = "unknown"
+    side: str | None = None
+    name: str | None = None
+    is_name: bool = False
+    child: bool = False
+    group: bool = False
+    linked: "_Found | None" = None
+
+    def row(self) -> dict[str, Any]:
+        return {"start": self.span.start_char, "end": self.span.end_char, "text": self.span.text,
+                "kind": self.kind, "role": self.role, "relationship": self.relationship,
+                "side": self.side, "name": self.name, "child": self.child, "group": self.group,
+                "age": None, "dob": None, "phones": [], "emails": [], "household": None}
+
+
+class EntityRecogniser:
+    """Finds person, professional and agency mentions and writes ``doc._.mentions``."""
+
+    def __init__(self, nlp: Language, name: str = "caselens_entities",
+                 patterns: Iterable[EntityPattern] | None = None,
+                 household_cues: Iterable[HouseholdCue] | None = None) -> None:
+        self.name = name
+        self.vocab = nlp.vocab
+        self.make_doc = nlp.make_doc
+        self._set_rules(list(default_patterns() if patterns is None else patterns),
+                        list(default_household_cues() if household_cues is None else household_cues))
+
+    def _set_rules(self, patterns: list[EntityPattern], cues: list[HouseholdCue]) -> None:
+        self.patterns = patterns
+        self.household_cues = cues
+        self._exact = PhraseMatcher(self.vocab, attr="ORTH")
+        self._lower = PhraseMatcher(self.vocab, attr="LOWER")
+        self._tokens = Matcher(self.vocab)
+        role_words: set[str] = set()
+        for index, rule in enumerate(patterns):
+            key = str(index)
+            if isinstance(rule.pattern, str):
+                doc = self.make_doc(rule.pattern if rule.case_sensitive else rule.pattern.lower())
+                (self._exact if rule.case_sensitive else self._lower).add(key, [doc])
+                if rule.kind in ("family", "professional") and not rule.named:
+                    role_words.update(token.lower_ for token in doc if token.is_alpha)
+            else:
+                self._tokens.add(key, [rule.pattern])
+        self._role_words = frozenset(role_words)
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def _rule_spans(self, doc: Doc) -> list[tuple[Span, EntityPattern]]:
+        matches = [*self._exact(doc), *self._lower(doc), *self._tokens(doc)]
+        candidates = []
+        for match_id, start, end in matches:
+            rule = self.patterns[int(self.vocab.strings[match_id])]
+            start += rule.trim_start
+            if rule.named:
+                start = self._skip_leading_non_name(doc, start, end)
+            if start < end:
+                candidates.append((start, end, rule))
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        taken = [False] * len(doc)
+        chosen = []
+        for start, end, rule in candidates:
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = [True] * (end - start)
+            chosen.append((doc[start:end], rule))
+        return sorted(chosen, key=lambda c: c[0].start)
+
+    @staticmethod
+    def _skip_leading_non_name(doc: Doc, start: int, end: int) -> int:
+        """Named patterns start with any title-case word; drop a sentence-initial verb or
+        determiner caught that way ("Visited Hillside Primary School")."""
+        while start < end - 1 and (doc[start].is_stop or doc[start].pos_ in _NOT_NAME_POS):
+            start += 1
+        return start
+
+    def _name_like(self, token: Token) -> bool:
+        return (token.is_title and token.is_alpha and not token.is_stop and len(token) > 1
+                and token.lower_ not in self._role_words and token.lower_ not in _CALENDAR_WORDS
+                and token.pos_ not in _NOT_NAME_POS)
+
+    def _model_names(self, doc: Doc, taken: list[bool]) -> list[_Found]:
+        """Names from the base model's ``PERSON`` entities, minus role words and tokens the rules
+        already hold ("Mum Sarah" gives the name "Sarah"; "Mum" alone gives none)."""
+        found = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            tokens = [t for t in ent if not taken[t.i]]
+            while tokens and not self._name_like(tokens[0]):
+                tokens.pop(0)
+            while tokens and (tokens[-1].is_punct or tokens[-1].lower_ in self._role_words):
+                tokens.pop()
+            if not tokens:
+                continue
+            span = doc[tokens[0].i:tokens[-1].i + 1]
+            if any(taken[t.i] for t in span):
+                continue
+            found.append(_Found(span, kind="other", name=span.text, is_name=True))
+            taken[span.start:span.end] = [True] * len(span)
+        return found
+
+    def _untagged_names(self, doc: Doc, taken: list[bool], known: set[str]) -> list[_Found]:
+        """Names the base model missed or mislabelled (a child's first name as ``ORG``/``GPE``):
+        up to three name-like words that the text treats as a person ("Jade said", "Tyler (7)",
+        "Tyler Jones DOB ...") or that repeat a name already found in the note."""
+        found: list[_Found] = []
+        for _pass in range(2):  # the second pass finds earlier repeats of names cued later on
+            index = 0
+            while index < len(doc):
+                if taken[index] or not self._name_like(doc[index]) or doc[index].ent_type_ in _NEVER_NAME_LABELS:
+                    index += 1
+                    continue
+                end = index + 1
+                while end < len(doc) and end - index < 3 and not taken[end] and self._name_like(doc[end]):
+                    end += 1
+                span = doc[index:end]
+                if span[0].text in known or self._person_cue_after(doc, end):
+                    found.append(_Found(span, kind="other", name=span.text, is_name=True))
+                    taken[index:end] = [True] * (end - index)
+                    known.add(span[0].text)
+                index = end
+        return found
+
+    @staticmethod
+    def _person_cue_after(doc: Doc, end: int) -> bool:
+        following = doc[end:end + 3]
+        if not len(following):
+            return False
+        first = following[0]
+        if first.lower_ in _PERSON_VERBS or first.text in ("DOB", "D.O.B", "D.O.B."):
+            return True
+        if first.lower_ == "born" or len(following) >= 2 and first.lower_ in ("aged", "age") and following[1].like_num:
+            return True
+        return len(following) >= 3 and first.text == "(" and following[1].like_num and following[2].text == ")"
+
+    def _names_after_roles(self, doc: Doc, found: list[_Found], taken: list[bool]) -> list[_Found]:
+        """Untagged names written straight after a role ("maternal grandmother Pat") or just
+        before a bracketed role ("Pat (nan)")."""
+        extra = []
+        for item in found:
+            if item.is_name or item.group or item.kind == "agency":
+                continue
+            first = item.span.end
+            if first < len(doc) and doc[first].text == ",":
+                first += 1
+            last = first
+            while last < len(doc) and last - first < 3 and not taken[last] and self._name_like(doc[last]):
+                last += 1
+            if last > first:
+                extra.append(_Found(doc[first:last], kind="other", name=doc[first:last].text, is_name=True))
+                taken[first:last] = [True] * (last - first)
+            before = item.span.start
+            if before >= 2 and doc[before - 1].text == "(" and not taken[before - 2] and self._name_like(doc[before - 2]):
+                begin = before - 2
+                while begin > 0 and not taken[begin - 1] and self._name_like(doc[begin - 1]) and before - 2 - begin < 2:
+                    begin -= 1
+                extra.append(_Found(doc[begin:before - 1], kind="other", name=doc[begin:before - 1].text, is_name=True))
+                taken[begin:before - 1] = [True] * (before - 1 - begin)
+        return extra
+
+    # -- linking ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _adjacent(doc: Doc, left: _Found, right: _Found) -> str | None:
+        """How ``right`` follows ``left``: "direct", "bracket", "comma" or None."""
+        gap = doc[left.span.end:right.span.start]
+        texts = [t.text for t in gap]
+        if not texts:
+            return "direct"
+        if texts == ["("] and right.span.end < len(doc) and doc[right.span.end].text == ")":
+            return "bracket"
+        if texts == [","]:
+            return "comma"
+        return None
+
+    def _link(self, doc: Doc, found: list[_Found]) -> None:
+        for left, right in zip(found, found[1:]):
+            if left.group or right.group or left.linked or right.linked:
+                continue
+            how = self._adjacent(doc, left, right)
+            if how is None:
+                continue
+            if left.is_name and not right.is_name and right.role and (
+                    how in ("bracket", "comma") or right.kind == "professional"):
+                role, name = right, left
+                if how == "comma" and not self._comma_role(right):
+                    continue
+            elif right.is_name and not left.is_name and left.role and left.kind != "agency":
+                role, name = left, right
+                if how == "comma" and not self._comma_role(left):
+                    continue
+            else:
+                continue
+            role.name = name.name
+            role.linked, name.linked = name, role
+            name.role, name.relationship, name.side = role.role, role.relationship, role.side
+            name.child = name.child or role.child
+            if name.kind == "other":
+                name.kind = role.kind
+
+    @staticmethod
+    def _comma_role(role: _Found) -> bool:
+        """"Jane Smith, social worker" and "Dan, her partner" are appositions; "Sarah, Mum and
+        Dad" is a list, so a bare kinship word after a comma is not linked."""
+        return role.kind == "professional" or role.span[0].lower_ in ("her", "his", "the", "their") \
+            or role.span.start > 0 and role.span.doc[role.span.start - 1].lower_ in ("her", "his", "the", "their")
+
+    # -- attributes from the surrounding text ------------------------------------------------
+
+    @staticmethod
+    def _segments(doc: Doc) -> list[tuple[int, int]]:
+        """Sentence character ranges, cut at line breaks too (notes are often lists of lines)."""
+        if doc.has_annotation("SENT_START"):
+            bounds = [(sent.start_char, sent.end_char) for sent in doc.sents]
+        else:
+            bounds = [(0, len(doc.text))]
+        pieces = []
+        for start, end in bounds:
+            for line in re.finditer(r"[^\n]+", doc.text[start:end]):
+                pieces.append((start + line.start(), start + line.end()))
+        return pieces
+
+    def _attach_details(self, doc: Doc, rows: list[dict[str, Any]]) -> None:
+        segments = self._segments(doc)
+
+        def segment_of(offset: int) -> tuple[int, int] | None:
+            return next(((s, e) for s, e in segments if s <= offset < e), None)
+
+        people = [row for row in rows if row["kind"] != "agency" and not row["group"]]
+        for detail in find_birth_details(doc.text, doc._.note_date):
+            segment = segment_of(detail.start)
+            if segment is None:
+                continue
+            before = [r for r in people if segment[0] <= r["start"] and r["end"] <= detail.start]
+            if detail.age is not None and doc.text[detail.start] == "(":
+                before = [r for r in before if not doc.text[r["end"]:detail.start].strip()]
+            elif detail.age is not None:
+                before = [r for r in before if detail.start - r["end"] <= 40]
+            if not before:
+                continue
+            holder = max(before, key=lambda r: r["end"])
+            targets = [holder] + [r for r in people if r is not holder and r["start"] == holder.get("_linked")]
+            for target in targets:
+                if detail.dob:
+                    target["dob"] = detail.dob
+                if detail.age is not None:
+                    target["age"] = detail.age
+                    target["child"] = target["child"] or detail.age < 18
+
+        contactable = [row for row in rows if row["kind"] in ("professional", "agency")]
+        for start, _end, kind, value in find_contacts(doc.text):
+            segment = segment_of(start)
+            if segment is None:
+                continue
+            near = [r for r in contactable if segment[0] <= r["start"] < segment[1]]
+            if not near:
+                continue
+            preceding = [r for r in near if r["end"] <= start]
+            holder = max(preceding, key=lambda r: r["end"]) if preceding else min(near, key=lambda r: r["start"])
+            bucket = holder["phones" if kind == "phone" else "emails"]
+            if value not in bucket:
+                bucket.append(value)
+
+        by_start = {row["start"]: row for row in rows}
+        for row in rows:
+            partner = by_start.get(row.get("_linked", -1))
+            if partner is not None:
+                for key in ("phones", "emails"):
+                    partner[key] = row[key] = sorted(set(partner[key]) | set(row[key]))
+
+        family = [row for row in rows if row["kind"] in ("family", "other") and not row["group"]]
+        lower = doc.text.lower()
+        for start, end in segments:
+            for cue in self.household_cues:
+                for match in cue.regex.finditer(lower, start, end):
+                    inside = [r for r in family if start <= r["start"] < end]
+                    if cue.scope == "preceding":
+                        inside = [r for r in inside if r["end"] <= match.start()][-1:]
+                    for row in inside:
+                        row["household"] = cue.effect == "in"
+
+    # -- the component ----------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        taken = [False] * len(doc)
+        found: list[_Found] = []
+        for span, rule in self._rule_spans(doc):
+            is_name = rule.named and rule.kind != "agency"
+            found.append(_Found(span, kind=rule.kind, role=rule.role, relationship=rule.relationship,
+                                side=rule.side, name=span.text if rule.named else None,
+                                is_name=is_name, child=rule.child, group=rule.group))
+            taken[span.start:span.end] = [True] * len(span)
+        found += self._model_names(doc, taken)
+        known = {item.span[0].text for item in found if item.is_name}
+        found += self._untagged_names(doc, taken, known)
+        found.sort(key=lambda f: f.span.start)
+        found += self._names_after_roles(doc, found, taken)
+        found.sort(key=lambda f: f.span.start)
+        self._link(doc, found)
+        rows = []
+        for item in found:
+            row = item.row()
+            if item.linked is not None:
+                row["_linked"] = item.linked.span.start_char
+            rows.append(row)
+        self._attach_details(doc, rows)
+        for row in rows:
+            row.pop("_linked", None)
+        doc._.mentions = rows
+        return doc
+
+    # -- serialisation ----------------------------------------------------------------------
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        lines = (json.dumps(rule.to_dict(), ensure_ascii=False) for rule in self.patterns)
+        (path / PATTERNS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (path / HOUSEHOLD_CUES_FILE).write_text(_cues_text(self.household_cues), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "EntityRecogniser":
+        path = Path(path)
+        patterns = parse_patterns((path / PATTERNS_FILE).read_text(encoding="utf-8"), str(path / PATTERNS_FILE))
+        cues = parse_household_cues((path / HOUSEHOLD_CUES_FILE).read_text(encoding="utf-8"),
+                                    str(path / HOUSEHOLD_CUES_FILE))
+        self._set_rules(patterns, cues)
+        return self
+
+
+@Language.factory("caselens_entities")
+def make_entity_recogniser(nlp: Language, name: str) -> EntityRecogniser:
+    """Person, professional and agency mentions with roles, relationships and names."""
+    return EntityRecogniser(nlp, name)

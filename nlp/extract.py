@@ -1,0 +1,193 @@
+"""Per-note extraction: run the pipeline over notes and turn each ``Doc`` into fact rows.
+
+Rows are shaped as the JSON interchange (``../shared/DESIGN.md`` → Contracts) with every field
+present, plus a few internal keys the case-level resolver reads (kept by the store in ``extra``):
+
+- mentions: ``kind``, ``role``, ``relationship``, ``side``, ``name``, ``child``, ``group``,
+  ``age``, ``dob``, ``phones``, ``emails``, ``household`` (see ``nlp.entities``);
+- events: ``participants`` (ids of the mentions taking part);
+- risks and strengths: ``person_mention`` (id of the mention the concern is about, when the
+  risk component named one);
+- gap evidence: ``{"id", "note_id", "item", "start", "end"}``.
+
+``person_id`` and the events' ``people`` are filled by ``nlp.resolve`` once the whole case is seen.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Iterable, Iterator, Protocol
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import nlp.doc_ext  # noqa: F401  (registers the Doc extensions read here)
+from nlp.ids import fact_id
+
+FLAGS = ("negated", "hypothetical", "uncertain", "historical")  # the contracted status precedence
+
+
+class NoteLike(Protocol):
+    """Anything with a note's id, canonical text and ISO date (``NoteInput`` or a store row)."""
+
+    id: str
+    text: str
+    note_date: str | None
+
+
+@dataclass(frozen=True)
+class NoteInput:
+    id: str
+    text: str
+    note_date: str | None = None
+
+
+@dataclass
+class NoteFacts:
+    """Every fact found in one note; each row has ``id``, ``note_id``, ``start`` and ``end``."""
+
+    note_id: str
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    risks: list[dict[str, Any]] = field(default_factory=list)
+    strengths: list[dict[str, Any]] = field(default_factory=list)
+    gap_evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+def note_anchor(note_date: str | None) -> date | None:
+    """The day a note was written, from its ISO date (``YYYY-MM-DD[THH:MM]``), or None."""
+    if not note_date:
+        return None
+    try:
+        return date.fromisoformat(note_date[:10])
+    except ValueError:
+        return None
+
+
+def status_from_flags(row: dict[str, Any]) -> str:
+    """The single status: the first true flag in the contracted order, else ``current``."""
+    return next((flag for flag in FLAGS if row.get(flag)), "current")
+
+
+def extract_notes(
+    nlp: Language,
+    notes: Iterable[NoteLike],
+    *,
+    batch_size: int = 64,
+    n_process: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[NoteFacts]:
+    """Run the pipeline over ``notes`` (in order) and yield one ``NoteFacts`` per note.
+
+    ``progress`` is called with the number of notes done so far after each note."""
+    def docs() -> Iterator[tuple[Doc, NoteLike]]:
+        for note in notes:
+            doc = nlp.make_doc(note.text)
+            doc._.note_date = note_anchor(note.note_date)
+            yield doc, note
+
+    done = 0
+    for doc, note in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process, as_tuples=True):
+        done += 1
+        yield facts_from_doc(note.id, doc)
+        if progress is not None:
+            progress(done)
+
+
+def facts_from_doc(note_id: str, doc: Doc) -> NoteFacts:
+    """The rows for one processed note (whatever components ran: absent ones give no rows)."""
+    facts = NoteFacts(note_id)
+    mention_ids: dict[tuple[int, int], str] = {}
+    seen: set[str] = set()
+
+    def unique(row: dict[str, Any]) -> bool:
+        if row["id"] in seen:
+            return False
+        seen.add(row["id"])
+        return True
+
+    for mention in doc._.mentions or []:
+        row = _mention_row(note_id, mention)
+        if unique(row):
+            mention_ids[(row["start"], row["end"])] = row["id"]
+            facts.mentions.append(row)
+    for event in doc._.events or []:
+        row = _event_row(note_id, doc, event, mention_ids)
+        if unique(row):
+            facts.events.append(row)
+    for risk in doc._.risks or []:
+        row = _concern_row(note_id, doc, "risk", risk, mention_ids)
+        if unique(row):
+            facts.risks.append(row)
+    for strength in doc._.strengths or []:
+        row = _concern_row(note_id, doc, "strength", strength, mention_ids)
+        row.pop("cin_code", None)
+        if unique(row):
+            facts.strengths.append(row)
+    for item, start, end in doc._.gap_evidence or []:
+        row = {"id": fact_id(note_id, f"gap:{item}", start, end), "note_id": note_id,
+               "item": item, "start": start, "end": end}
+        if unique(row):
+            facts.gap_evidence.append(row)
+    return facts
+
+
+_MENTION_DEFAULTS: dict[str, Any] = {
+    "kind": "other", "role": None, "relationship": "unknown", "side": None, "name": None,
+    "child": False, "group": False, "age": None, "dob": None, "household": None,
+}
+
+
+def _mention_row(note_id: str, mention: dict[str, Any]) -> dict[str, Any]:
+    start, end = mention["start"], mention["end"]
+    row: dict[str, Any] = {"id": fact_id(note_id, "mention", start, end), "note_id": note_id,
+                           "start": start, "end": end, "text": mention.get("text", ""), "person_id": None}
+    for key, default in _MENTION_DEFAULTS.items():
+        row[key] = mention.get(key, default)
+    row["phones"] = list(mention.get("phones") or [])
+    row["emails"] = list(mention.get("emails") or [])
+    return row
+
+
+def _event_row(note_id: str, doc: Doc, event: dict[str, Any], mention_ids: dict[tuple[int, int], str]) -> dict[str, Any]:
+    start, end = event["start"], event["end"]
+    kind = event.get("type") or "other"
+    anchor = doc._.note_date
+    row: dict[str, Any] = {
+        "id": fact_id(note_id, f"event:{kind}", start, end), "note_id": note_id, "start": start, "end": end,
+        "date": event.get("date"), "precision": event.get("precision"),
+        "approximate": bool(event.get("approximate", False)), "date_source": event.get("date_source"),
+        "type": kind, "plan_kind": event.get("plan_kind"), "stage": event.get("stage"),
+        "summary": event.get("summary") or doc.text[start:end].strip(),
+        "significance": int(event.get("significance", 1)), "confidence": event.get("confidence"),
+        "status": event.get("status") or "current", "people": [], "location": event.get("location"),
+        "impact": None, "action": None, "reviewed": False, "hidden": False, "duplicate_of": None,
+    }
+    if row["date"] is None and anchor is not None:
+        row.update(date=anchor.isoformat(), precision="day", date_source="note_date")
+    participants = []
+    for pair in event.get("participants") or []:
+        mention_id = mention_ids.get(tuple(pair))
+        if mention_id is not None and mention_id not in participants:
+            participants.append(mention_id)
+    row["participants"] = participants
+    return row
+
+
+def _concern_row(note_id: str, doc: Doc, kind: str, concern: dict[str, Any],
+                 mention_ids: dict[tuple[int, int], str]) -> dict[str, Any]:
+    start, end = concern["start"], concern["end"]
+    category = concern.get("category") or "other"
+    row: dict[str, Any] = {
+        "id": fact_id(note_id, f"{kind}:{category}", start, end), "note_id": note_id,
+        "start": start, "end": end, "text": concern.get("text") or doc.text[start:end],
+        "category": category, "cin_code": concern.get("cin_code"),
+    }
+    for flag in FLAGS:
+        row[flag] = bool(concern.get(flag, False))
+    row["status"] = concern.get("status") or status_from_flags(row)
+    row["experiencer"] = concern.get("experiencer") or "subject"
+    row["person_id"] = None
+    person = (concern.get("person_start"), concern.get("person_end"))
+    row["person_mention"] = mention_ids.get(person) if None not in person else None
+    return row
