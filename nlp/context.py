@@ -1,0 +1,348 @@
+"""ConText: is a mention negated, hypothetical, uncertain, historical, or about someone else?
+
+An implementation of the ConText algorithm (Chapman et al., "ConText: an algorithm for
+determining negation, experiencer, and temporal status from clinical reports", 2011), in the
+style of medspaCy's ``context`` package: trigger phrases with a category, a direction and a
+scope; the scope of a trigger ends at the sentence end, at a terminator ("but", "however",
+";"...) or after ``max_scope`` tokens; pseudo-triggers ("not only", "no increase in") look like
+triggers but are not, and they hide the shorter triggers inside them.
+
+Rules are data: ``resources/context_rules.jsonl``, one JSON object a line with the keys
+``category`` (NEGATED, HYPOTHETICAL, HISTORICAL, UNCERTAIN, OTHER_EXPERIENCER or TERMINATE),
+exactly one of ``literal`` (a phrase, matched case-insensitively on word boundaries) or
+``pattern`` (a Python regex, case-insensitive unless it says otherwise),
+``direction`` (forward, backward, bidirectional, terminate, pseudo) and optionally
+``max_scope`` (tokens) and ``comment``. Unknown keys are rejected on load. A ``terminate``
+rule whose category is TERMINATE ends every scope; one with another category ends only that
+category's scopes (e.g. "mum" ends the scope of "maternal grandfather").
+
+Two entry points share one engine:
+
+- :func:`assess` (contracted) takes any English text and a character span; it splits the text
+  into sentences with a small rule-based splitter (no trained model).
+- :func:`assess_span` takes a spaCy ``Doc`` from the pipeline and uses the doc's own sentence
+  boundaries when it has them.
+
+The engine works on one sentence at a time and caches each sentence's trigger matches, so many
+mentions in one note cost one scan per sentence.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc
+
+RULES_FILE = "context_rules.jsonl"
+
+NEGATED = "NEGATED"
+HYPOTHETICAL = "HYPOTHETICAL"
+HISTORICAL = "HISTORICAL"
+UNCERTAIN = "UNCERTAIN"
+OTHER_EXPERIENCER = "OTHER_EXPERIENCER"
+TERMINATE = "TERMINATE"
+
+CATEGORIES = (NEGATED, HYPOTHETICAL, HISTORICAL, UNCERTAIN, OTHER_EXPERIENCER, TERMINATE)
+DIRECTIONS = ("forward", "backward", "bidirectional", "terminate", "pseudo")
+_RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "comment"}
+
+#: Status precedence, as contracted: the first true flag wins.
+STATUS_ORDER = (("negated", "negated"), ("hypothetical", "hypothetical"),
+                ("uncertain", "uncertain"), ("historical", "historical"))
+
+_FLAG_OF = {NEGATED: "negated", HYPOTHETICAL: "hypothetical", HISTORICAL: "historical",
+            UNCERTAIN: "uncertain"}
+
+
+class ContextRuleError(ValueError):
+    """A ConText rule is malformed (a packaging fault, not a user error)."""
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """One trigger, terminator or pseudo-trigger."""
+
+    category: str
+    direction: str
+    literal: str | None = None
+    pattern: str | None = None
+    max_scope: int | None = None
+    comment: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object], where: str = "rule") -> ContextRule:
+        """Validate one rule; unknown keys, bad values and bad regexes are rejected."""
+        if not isinstance(data, Mapping):
+            raise ContextRuleError(f"{where}: a rule must be a JSON object")
+        unknown = set(data) - _RULE_KEYS
+        if unknown:
+            raise ContextRuleError(f"{where}: unknown keys {sorted(unknown)}")
+        category, direction = data.get("category"), data.get("direction")
+        if category not in CATEGORIES:
+            raise ContextRuleError(f"{where}: category must be one of {CATEGORIES}, not {category!r}")
+        if direction not in DIRECTIONS:
+            raise ContextRuleError(f"{where}: direction must be one of {DIRECTIONS}, not {direction!r}")
+        if category == TERMINATE and direction != "terminate":
+            raise ContextRuleError(f"{where}: TERMINATE rules must have direction 'terminate'")
+        literal, pattern = data.get("literal"), data.get("pattern")
+        if (literal is None) == (pattern is None):
+            raise ContextRuleError(f"{where}: give exactly one of 'literal' or 'pattern'")
+        for name, value in (("literal", literal), ("pattern", pattern), ("comment", data.get("comment"))):
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise ContextRuleError(f"{where}: '{name}' must be a non-empty string")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ContextRuleError(f"{where}: bad pattern {pattern!r}: {error}") from error
+        max_scope = data.get("max_scope")
+        if max_scope is not None and (isinstance(max_scope, bool) or not isinstance(max_scope, int)
+                                      or max_scope < 1):
+            raise ContextRuleError(f"{where}: max_scope must be a positive whole number")
+        return cls(category=category, direction=direction,
+                   literal=" ".join(literal.lower().split()) if literal else None,
+                   pattern=pattern, max_scope=max_scope, comment=data.get("comment"))
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def parse_rules(lines: Iterable[str], source: str = RULES_FILE) -> list[ContextRule]:
+    """Rules from JSONL lines (blank lines skipped)."""
+    rules = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ContextRuleError(f"{source} line {number}: not JSON ({error})") from error
+        rules.append(ContextRule.from_dict(data, f"{source} line {number}"))
+    if not rules:
+        raise ContextRuleError(f"{source}: no rules")
+    return rules
+
+
+def load_rules() -> list[ContextRule]:
+    """The packaged rules, located with importlib.resources."""
+    text = resources.files("resources").joinpath(RULES_FILE).read_text(encoding="utf-8")
+    return parse_rules(text.splitlines())
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    start: int
+    end: int
+    rules: tuple[ContextRule, ...]
+
+
+_TOKEN_RE = re.compile(r"\w+(?:'\w+)*|[^\w\s]")
+
+
+class ContextEngine:
+    """The compiled rule set; assesses a span within one sentence."""
+
+    def __init__(self, rules: Iterable[ContextRule]) -> None:
+        self.rules = list(rules)
+        self._by_literal: dict[str, list[ContextRule]] = {}
+        self._patterns: list[tuple[re.Pattern[str], ContextRule]] = []
+        for rule in self.rules:
+            if rule.literal is not None:
+                self._by_literal.setdefault(rule.literal, []).append(rule)
+            else:
+                self._patterns.append((re.compile(rule.pattern, re.IGNORECASE), rule))
+        alternatives = []
+        for literal in sorted(self._by_literal, key=len, reverse=True):
+            body = re.escape(literal).replace(r"\ ", r"\s+")
+            left = r"(?<!\w)" if literal[0].isalnum() or literal[0] == "_" else ""
+            right = r"(?!\w)" if literal[-1].isalnum() or literal[-1] == "_" else ""
+            alternatives.append(left + body + right)
+        self._literal_re = re.compile("|".join(alternatives)) if alternatives else None
+        self.sentence_triggers = lru_cache(maxsize=8192)(self._sentence_triggers)
+
+    def _sentence_triggers(self, sentence: str) -> tuple[tuple[_Trigger, ...], tuple[int, ...]]:
+        """Triggers (longest first, no overlaps) and token starts for one sentence."""
+        normal = sentence.replace("’", "'")
+        lowered = normal.lower()
+        found: list[_Trigger] = []
+        if self._literal_re is not None:
+            for match in self._literal_re.finditer(lowered):
+                key = " ".join(match.group().split())
+                found.append(_Trigger(match.start(), match.end(), tuple(self._by_literal[key])))
+        for pattern, rule in self._patterns:
+            for match in pattern.finditer(normal):
+                if match.end() > match.start():
+                    found.append(_Trigger(match.start(), match.end(), (rule,)))
+        found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+        merged: list[_Trigger] = []
+        for trigger in found:
+            if merged and trigger.start < merged[-1].end:
+                last = merged[-1]
+                if (trigger.start, trigger.end) == (last.start, last.end):
+                    merged[-1] = _Trigger(last.start, last.end, last.rules + trigger.rules)
+                continue
+            merged.append(trigger)
+        tokens = tuple(m.start() for m in _TOKEN_RE.finditer(normal))
+        return tuple(merged), tokens
+
+    def assess_in_sentence(self, sentence: str, start: int, end: int) -> dict[str, object]:
+        """Flags for ``sentence[start:end]`` (offsets relative to the sentence)."""
+        triggers, tokens = self.sentence_triggers(sentence)
+        flags: dict[str, object] = {"negated": False, "historical": False, "hypothetical": False,
+                                    "uncertain": False, "experiencer": "subject"}
+        length = len(sentence)
+        for index, trigger in enumerate(triggers):
+            if trigger.start < end and trigger.end > start:
+                continue  # a trigger inside the mention does not modify it ("was not brought")
+            for rule in trigger.rules:
+                if rule.direction in ("terminate", "pseudo"):
+                    continue
+                if rule.direction in ("forward", "bidirectional") and start >= trigger.end:
+                    limit = self._forward_limit(triggers, index, rule, tokens, length)
+                    if start < limit:
+                        self._apply(flags, rule.category)
+                if rule.direction in ("backward", "bidirectional") and end <= trigger.start:
+                    limit = self._backward_limit(triggers, index, rule, tokens)
+                    if end > limit:
+                        self._apply(flags, rule.category)
+        return flags
+
+    @staticmethod
+    def _apply(flags: dict[str, object], category: str) -> None:
+        if category == OTHER_EXPERIENCER:
+            flags["experiencer"] = "other"
+        else:
+            flags[_FLAG_OF[category]] = True
+
+    @staticmethod
+    def _terminates(trigger: _Trigger, category: str) -> bool:
+        return any(r.direction == "terminate" and r.category in (TERMINATE, category)
+                   for r in trigger.rules)
+
+    def _forward_limit(self, triggers: tuple[_Trigger, ...], index: int, rule: ContextRule,
+                       tokens: tuple[int, ...], length: int) -> int:
+        limit = length
+        if rule.max_scope is not None:
+            first = bisect.bisect_left(tokens, triggers[index].end)
+            if first + rule.max_scope < len(tokens):
+                limit = tokens[first + rule.max_scope]
+        for later in triggers[index + 1:]:
+            if later.start >= limit:
+                break
+            if self._terminates(later, rule.category):
+                return later.start
+        return limit
+
+    def _backward_limit(self, triggers: tuple[_Trigger, ...], index: int, rule: ContextRule,
+                        tokens: tuple[int, ...]) -> int:
+        limit = 0
+        if rule.max_scope is not None:
+            first = bisect.bisect_left(tokens, triggers[index].start)
+            if first - rule.max_scope > 0:
+                limit = tokens[first - rule.max_scope]
+        for earlier in reversed(triggers[:index]):
+            if earlier.end <= limit:
+                break
+            if self._terminates(earlier, rule.category):
+                return earlier.end
+        return limit
+
+
+# --- sentences -----------------------------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms miss dr prof st no nos approx c ca e.g i.e eg ie etc vs v re ref tel mob dept "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
+    "pc ds dc sgt insp cllr a.m p.m am pm inc ltd".split()
+)
+_BOUNDARY_RE = re.compile(r"[.!?]+[\"')\]]*[ \t]+(?=[\"'(\[]?[A-Z0-9])|\n")
+
+
+@lru_cache(maxsize=256)
+def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence (and line) boundaries of ``text`` as ``(start, end)`` pairs covering it.
+
+    A sentence ends at ., ! or ? followed by a space and a capital or digit (not after a common
+    abbreviation such as "Dr." or "c."), and at a line break unless the next line just continues
+    the sentence in lower case (a hard-wrapped paragraph).
+    """
+    cuts = [0]
+    for match in _BOUNDARY_RE.finditer(text):
+        if match.group() == "\n":
+            following = text[match.end():match.end() + 1]
+            previous = text[cuts[-1]:match.start()].rstrip()
+            if following.islower() and previous and previous[-1] not in ".!?:;":
+                continue
+        else:
+            word = re.search(r"([\w.]+)$", text[cuts[-1]:match.start()])
+            if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+                continue
+        cuts.append(match.end())
+    cuts.append(len(text))
+    return tuple((a, b) for a, b in zip(cuts, cuts[1:]) if b > a)
+
+
+def _enclosing(bounds: tuple[tuple[int, int], ...], start: int, end: int) -> tuple[int, int]:
+    """From the start of the sentence holding ``start`` to the end of the one holding ``end``."""
+    if not bounds:
+        return start, end
+    starts = [a for a, _ in bounds]
+    first = max(bisect.bisect_right(starts, start) - 1, 0)
+    last = max(bisect.bisect_right(starts, max(end - 1, start)) - 1, first)
+    return bounds[first][0], bounds[last][1]
+
+
+# --- public functions ----------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def default_engine() -> ContextEngine:
+    """The engine over the packaged rules, built once per process."""
+    return ContextEngine(load_rules())
+
+
+def _check_span(length: int, start: int, end: int) -> None:
+    if not 0 <= start <= end <= length:
+        raise ValueError(f"span [{start}, {end}) is outside the text (length {length})")
+
+
+def assess(text: str, start: int, end: int) -> dict[str, object]:
+    """ConText flags for the span ``text[start:end]`` of any English text.
+
+    Returns ``{"negated", "historical", "hypothetical", "uncertain": bool,
+    "experiencer": "subject" | "other"}``.
+    """
+    _check_span(len(text), start, end)
+    left, right = _enclosing(sentence_bounds(text), start, end)
+    return default_engine().assess_in_sentence(text[left:right], start - left, end - left)
+
+
+def assess_span(doc: Doc, start_char: int, end_char: int) -> dict[str, object]:
+    """:func:`assess` for a pipeline ``Doc``, using its sentence boundaries when it has them.
+
+    The sentence is the doc's sentence holding the span, narrowed to the line/sentence the
+    rule-based splitter finds (so a bullet list never lets a negation run into the next line).
+    """
+    text = doc.text
+    _check_span(len(text), start_char, end_char)
+    left, right = _enclosing(sentence_bounds(text), start_char, end_char)
+    if doc.has_annotation("SENT_START"):
+        span = doc.char_span(start_char, max(end_char, start_char + 1), alignment_mode="expand")
+        if span is not None and len(span):
+            sent = span[0].sent
+            left = max(left, sent.start_char)
+            right = min(right, max(sent.end_char, span.end_char))
+    left, right = min(left, start_char), max(right, end_char)
+    return default_engine().assess_in_sentence(text[left:right], start_char - left, end_char - left)
+
+
+def status_of(flags: Mapping[str, object]) -> str:
+    """The single contracted status: negated, hypothetical, uncertain, historical, else current."""
+    for flag, status in STATUS_ORDER:
+        if flags.get(flag):
+            return status
+    return "current"
