@@ -1,0 +1,1 @@
+"""Qt-free orchestration used by both the CLI and the GUI."""

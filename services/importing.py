@@ -1,0 +1,155 @@
+"""Importing export files into a case: read → store → extract, one file at a time.
+
+Each file is its own unit: good files land, a bad file is refused with its ``CaseLensError``
+and changes nothing. Cancel removes the import being worked on (and any of this run's imports
+not yet complete) whole, in one transaction each.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import extractors
+from errors import CaseLensError
+from store import Case, open_case
+from store.notes import ImportOutcome, delete_import, store_import
+
+from services import extraction
+from services.progress import ProgressCallback, report
+
+# The fields a column mapping (--map) may name; see docs/internals.md "extractors/".
+MAPPING_FIELDS = (
+    "date", "time", "recorded_date", "author", "note_type", "type_description", "title", "text",
+    "agency", "status", "id", "person_id", "significant",
+)
+
+
+@dataclass
+class FileResult:
+    """What happened to one file: ``stored``, ``nothing_new`` (imported before),
+    ``refused`` (``error`` says why) or ``cancelled`` (removed again)."""
+
+    path: Path
+    status: str
+    outcome: ImportOutcome | None = None
+    error: CaseLensError | None = None
+
+
+@dataclass
+class ImportReport:
+    case_path: Path
+    files: list[FileResult] = field(default_factory=list)
+    extraction: extraction.ExtractionReport | None = None
+    cancelled: bool = False
+
+    @property
+    def refused(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "refused"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file landed (or was already there), 2 when any was refused."""
+        return 2 if self.refused else 0
+
+
+def import_files(
+    case_path: Path | str,
+    files: Iterable[Path | str],
+    *,
+    passphrase: str | None = None,
+    extract: bool = True,
+    mapping: dict[str, str] | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    extractor: extraction.Extractor | None = None,
+) -> ImportReport:
+    """Import ``files`` into the case at ``case_path`` (created when missing: encrypted when
+    a passphrase is given), then extract them unless ``extract`` is false."""
+    files = [Path(f) for f in files]
+    result = ImportReport(Path(case_path))
+    with open_case(case_path, passphrase=passphrase, create=True) as case:
+        stored: list[int] = []
+        for number, path in enumerate(files, start=1):
+            if cancel is not None and cancel.is_set():
+                result.files.append(FileResult(path, "cancelled"))
+                continue
+            report(progress, "reading", number - 1, len(files), f"Reading {path.name}")
+            file_result = import_file(case, path, mapping)
+            result.files.append(file_result)
+            if file_result.status == "stored":
+                stored.append(file_result.outcome.import_id)
+        report(progress, "reading", len(files), len(files), "")
+        if cancel is not None and cancel.is_set():
+            _cancel(case, result, stored, progress, extractor if extract else None)
+            return result
+        if extract and stored:
+            extractor = extractor or extraction.SpacyExtractor()
+            result.extraction = extraction.ExtractionReport()
+            for position, import_id in enumerate(stored):
+                part = extraction.extract_case(
+                    case, import_id=import_id, progress=progress, cancel=cancel, extractor=extractor,
+                    resolve=position == len(stored) - 1,
+                )
+                result.extraction.imports += part.imports
+                result.extraction.notes += part.notes
+                result.extraction.resolved = part.resolved
+                if part.cancelled:
+                    _cancel(case, result, stored, progress, extractor)
+                    break
+    return result
+
+
+def import_file(case: Case, path: Path, mapping: dict[str, str] | None = None) -> FileResult:
+    """Read and store one file (one transaction). A ``CaseLensError`` refuses the file."""
+    try:
+        sha256 = file_sha256(path)
+        known = case.db.execute("SELECT id FROM imports WHERE sha256 = ?", (sha256,)).fetchone()
+        if known:
+            return FileResult(path, "nothing_new", ImportOutcome(import_id=known[0], nothing_new=True))
+        read_result = extractors.read_export(path, mapping)
+        outcome = store_import(case, path, sha256, read_result.format, read_result)
+    except CaseLensError as error:
+        return FileResult(path, "refused", error=error)
+    return FileResult(path, "nothing_new" if outcome.nothing_new else "stored", outcome)
+
+
+def file_sha256(path: Path) -> str:
+    """The file's sha256 (hex); E110 when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise CaseLensError("E110", file=path) from exc
+    return digest.hexdigest()
+
+
+def _cancel(
+    case: Case,
+    result: ImportReport,
+    stored: list[int],
+    progress: ProgressCallback | None,
+    extractor: extraction.Extractor | None,
+) -> None:
+    """Remove this run's imports that are not complete, then bring case-level facts back in
+    line with what remains."""
+    result.cancelled = True
+    removed = {
+        import_id
+        for (import_id,) in case.db.execute(
+            f"SELECT id FROM imports WHERE status != 'complete' AND id IN ({', '.join('?' for _ in stored)})",
+            stored,
+        )
+    } if stored else set()
+    for number, import_id in enumerate(sorted(removed), start=1):
+        report(progress, "removing", number - 1, len(removed), "Removing the cancelled import")
+        delete_import(case, import_id)
+    for file_result in result.files:
+        if file_result.outcome is not None and file_result.outcome.import_id in removed:
+            file_result.status = "cancelled"
+    if removed and extractor is not None:
+        extraction.resolve_case(case, extractor, progress)
