@@ -1,0 +1,672 @@
+"""Case-level resolution: from every note's mentions to the people around the child.
+
+Runs once the whole case has been extracted (``nlp.extract``), over the stored rows:
+
+1. **People.** Named mentions are clustered by name (rapidfuzz for spelling, nicknames from
+   ``resources/nicknames.tsv``): "Sarah Jones", "Sarah", "Ms Jones", "S.J." and "Sara Jones" are one
+   person when the case holds no other candidate. Role links made per note ("Mum (Sarah Jones)",
+   "Sarah's partner Dan") give a named person a relationship. Mentions by role only ("Mum",
+   "maternal grandmother", "the health visitor") join the named person holding that role, first in
+   the same note, then in the case; otherwise they form a person known by role. A foster carer is
+   ``foster_carer`` whatever the child calls her, so a birth mother and a foster "mum" stay apart.
+2. **The subject child**: the children named in the case's ``subjects`` or, failing that, the
+   most-mentioned child (stated age under 18, a date of birth, "Tyler (7)"); other children with
+   no stated relationship are the subject's siblings.
+3. **Attribution**: each mention, risk and strength gets its ``person_id``; a risk or strength is
+   about the mention the risk component named, else the nearest person named before it in its
+   sentence, else the subject. Events get ``people`` from their participants.
+4. **Repeated events**: the same event (same type and date, similar summary) recorded in several
+   notes is kept once: the earliest note's row is primary, the others get ``duplicate_of``.
+5. **Gaps** via ``nlp.gaps.summarise_gaps`` when gap evidence is given.
+"""
+from __future__ import annotations
+
+import bisect
+import csv
+import importlib
+import io
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources as package_resources
+from typing import Any, Iterable, Mapping, NamedTuple, Protocol, Sequence
+
+from rapidfuzz import fuzz
+
+from nlp.ids import person_id
+
+NICKNAMES_FILE = "nicknames.tsv"
+
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "pc", "dc", "ps", "ds", "di", "dci", "wpc",
+           "sgt", "sergeant", "constable", "inspector", "det", "pcso"}
+_FEMALE_TITLES = {"mrs", "ms", "miss"}
+_MALE_TITLES = {"mr"}
+_FEMALE = {"mother", "stepmother", "grandmother", "aunt"}
+_MALE = {"father", "stepfather", "grandfather", "uncle"}
+_IN_HOUSEHOLD_BY_DEFAULT = {"mother", "stepmother", "stepfather", "parent_partner", "sibling", "half_sibling"}
+_OUTSIDE = {"professional", "agency"}
+_INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
+_COLLAR = re.compile(r"\b(?:PC|DC|PS|DS|DI|DCI|WPC|Sgt\.?|Sergeant|Constable|Inspector|Det)\s+(\d{2,6})\b")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+# Name matching thresholds (rapidfuzz 0-100): spelling variants of one name ("Sara"/"Sarah",
+# "Jonnes"/"Jones") score above them; different names of the same length do not.
+_SAME_NAME = 85
+_SAME_SURNAME = 90
+_SAME_AGENCY = 90
+_SAME_SUMMARY = 70
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs and outputs
+# --------------------------------------------------------------------------------------------
+
+class CaseRowsLike(Protocol):
+    """What resolution reads: the case's subjects, current notes and their stored fact rows
+    (``services.extraction.CaseRows`` or ``CaseFacts``). ``gap_evidence`` is optional."""
+
+    subjects: Sequence[Mapping[str, Any]]
+    notes: Sequence[Mapping[str, Any]]
+    mentions: Sequence[Mapping[str, Any]]
+    events: Sequence[Mapping[str, Any]]
+    risks: Sequence[Mapping[str, Any]]
+    strengths: Sequence[Mapping[str, Any]]
+
+
+@dataclass
+class CaseFacts:
+    """A case's rows gathered in memory (tests, tools); the store gives ``CaseRows``."""
+
+    notes: list[dict[str, Any]]
+    mentions: list[dict[str, Any]]
+    events: list[dict[str, Any]] = field(default_factory=list)
+    risks: list[dict[str, Any]] = field(default_factory=list)
+    strengths: list[dict[str, Any]] = field(default_factory=list)
+    gap_evidence: list[dict[str, Any]] = field(default_factory=list)
+    subjects: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Resolution(NamedTuple):
+    """People rows (JSON interchange shape, plus ``subject``/``dob`` on the subject children),
+    field updates ``{table: {row_id: {field: value}}}`` and gap rows."""
+
+    people: list[dict[str, Any]]
+    updates: dict[str, dict[str, dict[str, Any]]]
+    gaps: list[dict[str, Any]]
+
+    @property
+    def subjects(self) -> list[dict[str, Any]]:
+        """The subject children as the case record holds them: ``{"person_id", "name", "dob"}``."""
+        return [{"person_id": p["id"], "name": p["name"], "dob": p.get("dob")}
+                for p in self.people if p.get("subject")]
+
+
+# --------------------------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NameParts:
+    """A written name taken apart: "Ms Jones", "PC 1234 Smith", "Sarah Jones", "S.J."."""
+
+    text: str
+    title: str | None = None
+    first: str | None = None
+    last: str | None = None
+    collar: str | None = None
+    initials: str | None = None
+
+    @property
+    def full(self) -> str | None:
+        return f"{self.first} {self.last}" if self.first and self.last else None
+
+
+def parse_name(name: str | None, mention_text: str = "") -> NameParts | None:
+    """Split a name into title, first name, surname, police collar number or initials."""
+    collar_match = _COLLAR.search(mention_text) or _COLLAR.search(name or "")
+    collar = collar_match.group(1) if collar_match else None
+    words = [w for w in re.split(r"\s+", (name or "").strip()) if w]
+    words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in words]
+    title = None
+    rest = []
+    for word in words:
+        bare = word.rstrip(".").lower()
+        if bare in _TITLES and not rest and title is None:
+            title = bare
+        elif not word.isdigit():
+            rest.append(word.strip(",;:()"))
+    rest = [w for w in rest if w]
+    if len(rest) == 1 and _INITIALS.match(rest[0]):
+        return NameParts(name or "", title, initials=rest[0].replace(".", "").lower(), collar=collar)
+    if not rest:
+        return NameParts(name or mention_text, title, collar=collar) if collar else None
+    lowered = [w.lower() for w in rest]
+    if len(lowered) == 1:
+        if title:
+            return NameParts(name or "", title, last=lowered[0], collar=collar)
+        return NameParts(name or "", None, first=lowered[0], collar=collar)
+    return NameParts(name or "", title, first=lowered[0], last=lowered[-1], collar=collar)
+
+
+def load_nicknames(text: str | None = None) -> dict[str, set[str]]:
+    """name → every name it may be written as (including itself), from ``nicknames.tsv``."""
+    if text is None:
+        text = package_resources.files("resources").joinpath(NICKNAMES_FILE).read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t")
+    if reader.fieldnames != ["name", "nicknames"]:
+        raise ValueError(f"{NICKNAMES_FILE}: columns must be name, nicknames")
+    groups: dict[str, set[str]] = defaultdict(set)
+    for row in reader:
+        family = {row["name"].strip().lower()} | {n.strip().lower() for n in row["nicknames"].split(",") if n.strip()}
+        for member in family:
+            groups[member] |= family
+    return dict(groups)
+
+
+class _NameRules:
+    def __init__(self) -> None:
+        self.nicknames = load_nicknames()
+
+    def same_first(self, a: str, b: str) -> bool:
+        if a == b:
+            return True
+        if b in self.nicknames.get(a, ()):
+            return True
+        short, long = sorted((a, b), key=len)
+        if len(short) >= 3 and long.startswith(short):
+            return True
+        return fuzz.ratio(a, b) >= _SAME_NAME
+
+    @staticmethod
+    def same_last(a: str, b: str) -> bool:
+        return a == b or fuzz.ratio(a, b) >= _SAME_SURNAME
+
+
+# --------------------------------------------------------------------------------------------
+# Clusters of mentions
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class _Cluster:
+    key: str
+    kind_hint: str  # "named", "role" or "agency"
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    parts: list[NameParts] = field(default_factory=list)
+    subject: bool = False
+    fixed_id: str | None = None
+    fixed_name: str | None = None
+    fixed_dob: str | None = None
+
+    def add(self, mention: dict[str, Any], parts: NameParts | None = None) -> None:
+        self.mentions.append(mention)
+        if parts is not None:
+            self.parts.append(parts)
+
+    def votes(self, key: str, skip: Iterable[Any] = (None, "unknown")) -> Counter:
+        skipped = set(skip)
+        return Counter(m.get(key) for m in self.mentions if m.get(key) not in skipped)
+
+    def top(self, key: str, skip: Iterable[Any] = (None, "unknown")) -> Any:
+        votes = self.votes(key, skip)
+        return votes.most_common(1)[0][0] if votes else None
+
+    @property
+    def relationship(self) -> str:
+        return self.top("relationship") or "unknown"
+
+    @property
+    def last(self) -> str | None:
+        return next((p.last for p in self.parts if p.last), None)
+
+    @property
+    def firsts(self) -> set[str]:
+        return {p.first for p in self.parts if p.first}
+
+    @property
+    def collars(self) -> set[str]:
+        return {p.collar for p in self.parts if p.collar}
+
+    @property
+    def notes(self) -> set[str]:
+        return {m["note_id"] for m in self.mentions}
+
+    @property
+    def is_child(self) -> bool:
+        if any(m.get("child") for m in self.mentions):
+            return True
+        return any(m.get("age") is not None and m["age"] < 18 for m in self.mentions)
+
+    @property
+    def professional(self) -> bool:
+        kinds = Counter(m.get("kind") for m in self.mentions)
+        return kinds["professional"] > kinds["family"]
+
+
+def _gender_ok(title: str | None, cluster: _Cluster) -> bool:
+    relationship = cluster.relationship
+    if title in _FEMALE_TITLES:
+        return relationship not in _MALE
+    if title in _MALE_TITLES:
+        return relationship not in _FEMALE
+    return True
+
+
+class _Resolver:
+    def __init__(self, rows: CaseRowsLike) -> None:
+        self.rows = rows
+        self.names = _NameRules()
+        self.notes = {note["id"]: note for note in rows.notes}
+        self.day = {note_id: (note.get("note_date") or "")[:10] or None for note_id, note in self.notes.items()}
+        self.named: list[_Cluster] = []
+        self.roles: list[_Cluster] = []
+        self.agencies: list[_Cluster] = []
+        self.subject_refs: list[dict[str, Any]] = []
+        self.person_of_mention: dict[str, _Cluster] = {}
+        self._sentence_bounds: dict[str, list[int]] = {}
+
+    # -- ordering and sentences -------------------------------------------------------------
+
+    def order(self, row: Mapping[str, Any]) -> tuple[str, str, int]:
+        return (self.day.get(row["note_id"]) or "9999", row["note_id"], int(row["start"]))
+
+    def sentence(self, note_id: str, offset: int) -> tuple[int, int]:
+        """The sentence (or line) of a note holding ``offset``, as character bounds."""
+        bounds = self._sentence_bounds.get(note_id)
+        if bounds is None:
+            text = self.notes.get(note_id, {}).get("text") or ""
+            bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
+            self._sentence_bounds[note_id] = bounds
+        index = bisect.bisect_right(bounds, offset) - 1
+        index = max(0, min(index, len(bounds) - 2))
+        return bounds[index], bounds[index + 1]
+
+    # -- clustering -------------------------------------------------------------------------
+
+    def cluster(self) -> None:
+        named: list[tuple[dict[str, Any], NameParts]] = []
+        role_only: list[dict[str, Any]] = []
+        for mention in sorted(self.rows.mentions, key=self.order):
+            mention = dict(mention)
+            if mention.get("kind") == "agency":
+                self._add_agency(mention)
+                continue
+            if mention.get("group") or (mention.get("child") and not mention.get("name")):
+                self.subject_refs.append(mention)
+                continue
+            parts = parse_name(mention.get("name"), mention.get("text") or "")
+            if parts is not None:
+                named.append((mention, parts))
+            elif mention.get("relationship") not in (None, "unknown") or mention.get("role"):
+                role_only.append(mention)
+        # Most complete names first, so "Sarah" and "Ms Jones" find "Sarah Jones".
+        def completeness(item: tuple[dict[str, Any], NameParts]) -> int:
+            parts = item[1]
+            return 0 if parts.full else 1 if parts.collar else 2 if parts.first else 3 if parts.last else 4
+        for mention, parts in sorted(named, key=completeness):
+            self._add_named(mention, parts)
+        for mention in role_only:
+            self._add_role_only(mention)
+
+    def _new(self, clusters: list[_Cluster], key: str, hint: str) -> _Cluster:
+        cluster = _Cluster(key, hint)
+        clusters.append(cluster)
+        return cluster
+
+    def _compatible_kind(self, mention: dict[str, Any], cluster: _Cluster) -> bool:
+        """A professional and a family member who share a first name are different people."""
+        kind = mention.get("kind")
+        if kind in ("family", "professional"):
+            other = "professional" if cluster.professional else cluster.top("kind", (None, "other"))
+            if other in ("family", "professional") and other != kind:
+                return False
+        relationship = mention.get("relationship")
+        return relationship in (None, "unknown") or cluster.relationship in ("unknown", relationship)
+
+    def _add_named(self, mention: dict[str, Any], parts: NameParts) -> None:
+        rules = self.names
+        candidates: list[_Cluster]
+        if parts.full:
+            candidates = [c for c in self.named if c.last and rules.same_last(c.last, parts.last or "")
+                          and any(rules.same_first(f, parts.first or "") for f in c.firsts)]
+        elif parts.collar:
+            candidates = [c for c in self.named if parts.collar in c.collars]
+            if not candidates and parts.last:
+                candidates = [c for c in self.named if c.professional and c.last and rules.same_last(c.last, parts.last)]
+        elif parts.first:
+            candidates = [c for c in self.named if any(rules.same_first(f, parts.first) for f in c.firsts)]
+        elif parts.last:
+            candidates = [c for c in self.named if c.last and rules.same_last(c.last, parts.last)
+                          and _gender_ok(parts.title, c) and not c.is_child]
+            if parts.title in ("pc", "dc", "ps", "ds", "di", "dci", "wpc", "sgt", "sergeant", "constable",
+                               "inspector", "det", "pcso", "dr", "doctor"):
+                candidates = [c for c in candidates if c.professional] or candidates
+        elif parts.initials:
+            candidates = [c for c in self.named if any(
+                (p.first or "")[:1] + (p.last or "")[:1] == parts.initials[:1] + parts.initials[-1:]
+                for p in c.parts if p.full)]
+        else:
+            candidates = []
+        candidates = [c for c in candidates if self._compatible_kind(mention, c)]
+        if len(candidates) > 1:
+            same_note = [c for c in candidates if mention["note_id"] in c.notes]
+            candidates = same_note or candidates
+            candidates.sort(key=lambda c: -len(c.mentions))
+        if candidates:
+            candidates[0].add(mention, parts)
+            return
+        key = "name:" + (parts.full or (f"collar {parts.collar}" if parts.collar else None)
+                         or (f"{parts.title or ''} {parts.last}".strip() if parts.last else None)
+                         or parts.first or parts.initials or parts.text)
+        self._new(self.named, key, "named").add(mention, parts)
+
+    def _add_role_only(self, mention: dict[str, Any]) -> None:
+        relationship = mention.get("relationship") or "unknown"
+        side = mention.get("side")
+        if mention.get("kind") == "professional":
+            role = mention.get("role")
+            holders = [c for c in self.named if c.top("role") == role]
+        else:
+            holders = [c for c in self.named if c.relationship == relationship
+                       and (side is None or c.top("side") in (None, side))]
+        if relationship in ("friend", "unknown") and mention.get("kind") != "professional":
+            holders = [c for c in holders if mention["note_id"] in c.notes]
+        chosen = self._choose_holder(mention, holders)
+        if chosen is not None:
+            chosen.add(mention)
+            return
+        role_key = mention.get("role") if mention.get("kind") == "professional" else relationship
+        same = [c for c in self.roles if c.key.split(":")[1] == role_key]
+        if side is not None:
+            same = [c for c in same if c.top("side") in (None, side)]
+        if len(same) == 1 or (same and side is None):
+            same[0].add(mention)
+            return
+        self._new(self.roles, f"role:{role_key}:{side or ''}", "role").add(mention)
+
+    def _choose_holder(self, mention: dict[str, Any], holders: list[_Cluster]) -> _Cluster | None:
+        if not holders:
+            return None
+        same_note = [c for c in holders if mention["note_id"] in c.notes]
+        if same_note:
+            before = [c for c in same_note if any(m["note_id"] == mention["note_id"] and m["start"] < mention["start"]
+                                                   for m in c.mentions)]
+            return max(before or same_note, key=lambda c: len(c.mentions))
+        if len(holders) == 1:
+            return holders[0]
+        day = self.day.get(mention["note_id"]) or ""
+        def latest_before(cluster: _Cluster) -> str:
+            days = [self.day.get(m["note_id"]) or "" for m in cluster.mentions]
+            return max((d for d in days if d <= day), default="")
+        return max(holders, key=lambda c: (latest_before(c), len(c.mentions)))
+
+    def _add_agency(self, mention: dict[str, Any]) -> None:
+        name = mention.get("name")
+        if name:
+            norm = re.sub(r"^the\s+", "", name.strip().lower())
+            for cluster in self.agencies:
+                if cluster.key.startswith("agency:name:") and (
+                        fuzz.ratio(cluster.key[len("agency:name:"):], norm) >= _SAME_AGENCY):
+                    cluster.add(mention)
+                    return
+            self._new(self.agencies, f"agency:name:{norm}", "agency").add(mention)
+            return
+        key = f"agency:role:{mention.get('role') or (mention.get('text') or '').lower()}"
+        for cluster in self.agencies:
+            if cluster.key == key:
+                cluster.add(mention)
+                return
+        self._new(self.agencies, key, "agency").add(mention)
+
+    # -- the subject child ------------------------------------------------------------------
+
+    def find_subjects(self) -> list[_Cluster]:
+        given = [s for s in (self.rows.subjects or []) if s.get("name")]
+        subjects: list[_Cluster] = []
+        for subject in given:
+            parts = parse_name(subject["name"])
+            match = None
+            if parts is not None:
+                for cluster in sorted(self.named, key=lambda c: -len(c.mentions)):
+                    if parts.full and cluster.last and self.names.same_last(cluster.last, parts.last or "") \
+                            and any(self.names.same_first(f, parts.first or "") for f in cluster.firsts):
+                        match = cluster
+                        break
+                    if parts.first and parts.first in cluster.firsts and not cluster.last:
+                        match = match or cluster
+            if match is None:
+                match = self._new(self.named, f"name:{subject['name'].lower()}", "named")
+            match.subject = True
+            match.fixed_id = subject.get("person_id") or None
+            match.fixed_name = subject["name"]
+            match.fixed_dob = subject.get("dob") or None
+            subjects.append(match)
+        if not subjects:
+            latest = max((d for d in self.day.values() if d), default=None)
+            def young(cluster: _Cluster) -> bool:
+                return cluster.is_child or _dob_young(self._dob(cluster), latest)
+            children = [c for c in self.named if c.relationship == "unknown" and not c.professional and young(c)]
+            if children:
+                best = max(children, key=lambda c: len(c.mentions))
+                best.subject = True
+                subjects.append(best)
+        for cluster in self.named:
+            if not cluster.subject and cluster.relationship == "unknown" and cluster.is_child and subjects:
+                for mention in cluster.mentions:
+                    if mention.get("relationship") in (None, "unknown"):
+                        mention["relationship"] = "sibling"
+        return subjects
+
+    @staticmethod
+    def _dob(cluster: _Cluster) -> str | None:
+        if cluster.fixed_dob:
+            return cluster.fixed_dob
+        votes = Counter(m["dob"] for m in cluster.mentions if m.get("dob"))
+        return votes.most_common(1)[0][0] if votes else None
+
+    # -- people rows ------------------------------------------------------------------------
+
+    def people(self, subjects: list[_Cluster]) -> list[dict[str, Any]]:
+        rows = []
+        used: set[str] = set()
+        for cluster in [*self.named, *self.roles, *self.agencies]:
+            if not cluster.mentions and not cluster.subject:
+                continue
+            row = self._person_row(cluster)
+            if row["id"] in used:
+                row["id"] = person_id(f"{cluster.key}:{row['kind']}:{len(used)}")
+            used.add(row["id"])
+            for mention in cluster.mentions:
+                self.person_of_mention[mention["id"]] = cluster
+            cluster.fixed_id = row["id"]
+            rows.append(row)
+        return rows
+
+    def _person_row(self, cluster: _Cluster) -> dict[str, Any]:
+        mentions = cluster.mentions
+        if cluster.kind_hint == "agency":
+            kind, relationship = "agency", "professional"
+        elif cluster.subject:
+            kind, relationship = "family", "unknown"
+        else:
+            relationship = cluster.relationship
+            if cluster.professional or relationship == "professional":
+                kind, relationship = "professional", "professional"
+            elif relationship != "unknown" or cluster.is_child:
+                kind = "family"
+            else:
+                kind = "other"
+        name = cluster.fixed_name or self._name(cluster)
+        aliases = sorted({m.get("name") or m.get("text") for m in mentions} - {name, None, ""})
+        days = sorted(d for d in (self.day.get(m["note_id"]) for m in mentions) if d)
+        phones = sorted({p for m in mentions for p in m.get("phones") or []})
+        emails = sorted({e for m in mentions for e in m.get("emails") or []})
+        row: dict[str, Any] = {
+            "id": cluster.fixed_id or person_id(cluster.key),
+            "name": name,
+            "aliases": aliases,
+            "kind": kind,
+            "role": "child (subject)" if cluster.subject else cluster.top("role"),
+            "organisation": self._organisation(cluster) if kind == "professional" else None,
+            "relationship": relationship,
+            "side": cluster.top("side"),
+            "household": self._household(cluster, relationship),
+            "contacts": {"phones": phones, "emails": emails},
+            "first_seen": days[0] if days else None,
+            "last_seen": days[-1] if days else None,
+        }
+        if cluster.subject:
+            row["subject"] = True
+            row["dob"] = self._dob(cluster)
+        return row
+
+    @staticmethod
+    def _name(cluster: _Cluster) -> str:
+        if cluster.collars and not any(p.full for p in cluster.parts):
+            badge = next(match.group(0) for m in cluster.mentions
+                         if (match := _COLLAR.search(m.get("text") or "") or _COLLAR.search(m.get("name") or "")))
+            return f"{badge} {cluster.last.title()}" if cluster.last else badge
+        full = Counter(p.text for p in cluster.parts if p.full)
+        if full:
+            return max(full, key=lambda text: (full[text], len(text)))
+        named = Counter(p.text for p in cluster.parts if p.text)
+        if named:
+            return named.most_common(1)[0][0]
+        text = Counter((m.get("text") or "").strip() for m in cluster.mentions).most_common(1)[0][0]
+        text = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
+        return text[:1].upper() + text[1:]
+
+    def _organisation(self, cluster: _Cluster) -> str | None:
+        agencies_by_note: dict[str, list[tuple[dict[str, Any], _Cluster]]] = defaultdict(list)
+        for agency in self.agencies:
+            for mention in agency.mentions:
+                agencies_by_note[mention["note_id"]].append((mention, agency))
+        votes: Counter = Counter()
+        for mention in cluster.mentions:
+            bounds = self.sentence(mention["note_id"], mention["start"])
+            near = [(abs(a["start"] - mention["start"]), agency) for a, agency in agencies_by_note[mention["note_id"]]
+                    if bounds[0] <= a["start"] < bounds[1]]
+            if near:
+                votes[self._name(min(near, key=lambda pair: pair[0])[1])] += 1
+        return votes.most_common(1)[0][0] if votes else None
+
+    def _household(self, cluster: _Cluster, relationship: str) -> bool:
+        evidence = sorted((self.order(m), m["household"]) for m in cluster.mentions if m.get("household") is not None)
+        if evidence:
+            return bool(evidence[-1][1])
+        return cluster.subject or relationship in _IN_HOUSEHOLD_BY_DEFAULT
+
+    # -- attribution ------------------------------------------------------------------------
+
+    def person_for_concern(self, concern: Mapping[str, Any], by_note: dict[str, list[dict[str, Any]]],
+                           subject_id: str | None) -> str | None:
+        named = concern.get("person_mention")
+        if named and named in self.person_of_mention:
+            return self.person_of_mention[named].fixed_id
+        start, end = self.sentence(concern["note_id"], concern["start"])
+        nearby = [m for m in by_note.get(concern["note_id"], [])
+                  if start <= m["start"] < concern["end"] and m.get("kind") not in _OUTSIDE
+                  and (m["id"] in self.person_of_mention or m.get("group") or m.get("child"))]
+        if nearby:
+            mention = max(nearby, key=lambda m: m["start"])
+            cluster = self.person_of_mention.get(mention["id"])
+            return cluster.fixed_id if cluster is not None else subject_id
+        return subject_id
+
+
+def _dob_young(dob: str | None, latest: str | None) -> bool:
+    if not dob:
+        return False
+    try:
+        born = date.fromisoformat(dob)
+        seen = date.fromisoformat(latest) if latest else date.today()
+    except ValueError:
+        return False
+    return (seen - born).days < 18 * 365
+
+
+# --------------------------------------------------------------------------------------------
+# Repeated events
+# --------------------------------------------------------------------------------------------
+
+def find_duplicate_events(events: Sequence[Mapping[str, Any]], note_day: Mapping[str, str | None]) -> dict[str, str]:
+    """``{event id: primary event id}`` for events recorded again in a later note: same type and
+    date, similar summary (rapidfuzz token-set ratio), in a different note. The earliest
+    recording (by note date) is the primary."""
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
+    for event in events:
+        if event.get("date") and event.get("type") not in (None, "other", "contact"):
+            groups[(event["type"], event["date"])].append(event)
+    duplicates: dict[str, str] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        group = sorted(group, key=lambda e: (note_day.get(e["note_id"]) or "9999", e["note_id"], e["start"]))
+        primaries: list[Mapping[str, Any]] = []
+        for event in group:
+            match = next((p for p in primaries if p["note_id"] != event["note_id"] and fuzz.token_set_ratio(
+                (p.get("summary") or "").lower(), (event.get("summary") or "").lower()) >= _SAME_SUMMARY), None)
+            if match is None:
+                primaries.append(event)
+            else:
+                duplicates[event["id"]] = match["id"]
+    return duplicates
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+def _summarise_gaps(evidence: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    if evidence is None:
+        return []
+    try:
+        gaps = importlib.import_module("nlp.gaps")
+    except ModuleNotFoundError as error:
+        if not (error.name or "").startswith("nlp."):
+            raise
+        return []
+    return gaps.summarise_gaps([dict(row) for row in evidence])
+
+
+def resolve_case(rows: CaseRowsLike) -> Resolution:
+    """People, per-row updates (``person_id``, event ``people``/``duplicate_of``) and gaps for a
+    whole case. Deterministic: the same rows give the same people ids and updates."""
+    resolver = _Resolver(rows)
+    resolver.cluster()
+    subjects = resolver.find_subjects()
+    people = resolver.people(subjects)
+    subject_id = subjects[0].fixed_id if subjects else None
+    of_mention = resolver.person_of_mention
+
+    mentions_by_note: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    updates: dict[str, dict[str, dict[str, Any]]] = {"mentions": {}, "events": {}, "risks": {}, "strengths": {}}
+    for mention in rows.mentions:
+        mention = dict(mention)
+        mentions_by_note[mention["note_id"]].append(mention)
+        cluster = of_mention.get(mention["id"])
+        if cluster is not None:
+            pid = cluster.fixed_id
+        elif mention.get("group") or mention.get("child"):
+            pid = subject_id
+        else:
+            pid = None
+        updates["mentions"][mention["id"]] = {"person_id": pid}
+    for table, concerns in (("risks", rows.risks), ("strengths", rows.strengths)):
+        for concern in concerns:
+            updates[table][concern["id"]] = {
+                "person_id": resolver.person_for_concern(concern, mentions_by_note, subject_id)}
+    duplicates = find_duplicate_events(rows.events, resolver.day)
+    for event in rows.events:
+        inside = event.get("participants")
+        if not inside:
+            inside = [m["id"] for m in mentions_by_note.get(event["note_id"], [])
+                      if event["start"] <= m["start"] and m["end"] <= event["end"]]
+        people_ids: list[str] = []
+        for mention_id in inside:
+            pid = updates["mentions"].get(mention_id, {}).get("person_id")
+            if pid and pid not in people_ids:
+                people_ids.append(pid)
+        updates["events"][event["id"]] = {"people": people_ids, "duplicate_of": duplicates.get(event["id"])}
+    gaps = _summarise_gaps(getattr(rows, "gap_evidence", None))
+    return Resolution(people, updates, gaps)
