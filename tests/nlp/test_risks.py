@@ -1,0 +1,238 @@
+"""Risk and strength mentions: categories, CIN codes by whom the concern is about, context."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+from nlp.risks import RISK_CATEGORIES, RiskFinder, choose_cin_code, load_taxonomy, read_risk_rules
+
+
+def mention(text: str, phrase: str, **fields) -> dict:
+    start = text.index(phrase)
+    row = {"start": start, "end": start + len(phrase), "text": phrase, "kind": "family", "role": None,
+           "relationship": "unknown", "side": None, "name": None, "child": False}
+    row.update(fields)
+    return row
+
+
+@pytest.fixture(scope="module")
+def blank():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("caselens_risks")
+    return nlp
+
+
+def run(nlp, text: str, mentions: list[dict] | None = None):
+    doc = nlp.make_doc(text)
+    doc._.mentions = mentions or []
+    return nlp(doc)
+
+
+def only(rows: list[dict], category: str) -> dict:
+    found = [row for row in rows if row["category"] == category]
+    assert len(found) == 1, rows
+    return found[0]
+
+
+# --- CIN codes: who the concern is about ---------------------------------------------------
+
+def test_a_parents_drinking_is_coded_to_the_parent(blank):
+    text = "Mum smelt of alcohol when I visited."
+    doc = run(blank, text, [mention(text, "Mum", relationship="mother", role="mum")])
+    risk = only(doc._.risks, "alcohol_misuse")
+    assert risk["cin_code"] == "1B"
+    assert text[risk["start"]:risk["end"]] == "smelt of alcohol"
+    assert (risk["person_start"], risk["person_end"]) == (0, 3)
+
+
+def test_the_childs_own_drug_use_is_coded_to_the_child(blank):
+    text = "The young person admitted smoking cannabis most days."
+    doc = run(blank, text, [mention(text, "The young person", role="child", child=True)])
+    assert only(doc._.risks, "drug_misuse")["cin_code"] == "2A"
+
+
+def test_another_household_members_drug_use_is_coded_to_the_household(blank):
+    text = "Mum's partner uses cocaine at weekends."
+    doc = run(blank, text, [mention(text, "Mum's partner", relationship="parent_partner", role="partner")])
+    assert only(doc._.risks, "drug_misuse")["cin_code"] == "2C"
+
+
+def test_physical_abuse_code_follows_the_alleged_perpetrators_age(nlp):
+    by_child = nlp("His older brother punched him in the face.")
+    by_adult = nlp("His stepdad punched him in the face.")
+    assert only(by_child._.risks, "physical_abuse")["cin_code"] == "18B"
+    assert only(by_adult._.risks, "physical_abuse")["cin_code"] == "18C"
+
+
+def test_a_peer_assault_is_child_on_child(blank):
+    doc = run(blank, "She was assaulted by a peer at school.")
+    assert only(doc._.risks, "physical_abuse")["cin_code"] == "18B"
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "code"),
+    [
+        ("He has been self-harming by cutting his arms.", "self_harm", "15A"),
+        ("Tyler is privately fostered by a family friend.", "privately_fostered", "8F"),
+        ("There are concerns about county lines involvement.", "cce", "24A"),
+        ("Police found him carrying a knife.", "weapons", None),
+        ("The family are in rent arrears and face eviction.", "housing", None),
+        ("Tyler was not brought to the dental appointment.", "was_not_brought", None),
+        ("Concerns about FGM were raised by the school nurse.", "fgm", "22A"),
+        ("Dad believes the child is possessed by evil spirits.", "faith_belief_abuse", "23A"),
+    ],
+)
+def test_single_code_and_uncoded_families(blank, text, category, code):
+    doc = run(blank, text)
+    assert only(doc._.risks, category)["cin_code"] == code
+
+
+def test_domestic_abuse_against_a_parent_is_3b(nlp):
+    doc = nlp("Dad punched mum during an argument.")
+    assert only(doc._.risks, "domestic_abuse")["cin_code"] == "3B"
+
+
+def test_code_choice_rules():
+    taxonomy = load_taxonomy()
+    assert choose_cin_code(taxonomy, "mental_health", "child", None) == "4A"
+    assert choose_cin_code(taxonomy, "mental_health", "household", None) == "4C"
+    assert choose_cin_code(taxonomy, "mental_health", None, None) == "4B"
+    assert choose_cin_code(taxonomy, "sexual_abuse", None, "child") == "19B"
+    assert choose_cin_code(taxonomy, "sexual_abuse", None, None) == "19C"
+    assert choose_cin_code(taxonomy, "privately_fostered", None, None, "8D") == "8D"
+    assert choose_cin_code(taxonomy, "housing", "parent", None) is None
+
+
+def test_taxonomy_covers_every_category():
+    taxonomy = load_taxonomy()
+    assert set(taxonomy) == set(RISK_CATEGORIES)
+    assert set(taxonomy["alcohol_misuse"].labels) == {"1A", "1B", "1C"}
+
+
+# --- context: negation, hypothetical, historical, uncertain, family history ------------------
+
+def test_negation_stops_at_but(nlp):
+    doc = nlp("No concerns about drugs but alcohol use continues.")
+    assert only(doc._.risks, "drug_misuse")["status"] == "negated"
+    alcohol = only(doc._.risks, "alcohol_misuse")
+    assert alcohol["status"] == "current" and not alcohol["negated"]
+
+
+def test_denial_is_negated(nlp):
+    doc = nlp("Mum denies any drug use.")
+    assert only(doc._.risks, "drug_misuse")["negated"]
+
+
+def test_hypothetical_return_is_not_current(nlp):
+    doc = nlp("If dad returns to the home there is a risk of domestic abuse.")
+    risk = only(doc._.risks, "domestic_abuse")
+    assert risk["hypothetical"] and risk["status"] == "hypothetical"
+
+
+def test_history_is_historical(nlp):
+    doc = nlp("Mum has a history of depression.")
+    risk = only(doc._.risks, "mental_health")
+    assert risk["status"] == "historical"
+
+
+def test_alleged_is_uncertain(nlp):
+    doc = nlp("It is alleged that dad hit mum.")
+    assert only(doc._.risks, "domestic_abuse")["status"] == "uncertain"
+
+
+def test_family_history_is_about_someone_else(nlp):
+    doc = nlp("Her maternal grandfather was an alcoholic.")
+    risk = only(doc._.risks, "alcohol_misuse")
+    assert risk["experiencer"] == "other"
+
+
+def test_a_current_parental_risk_is_about_the_subject(nlp):
+    doc = nlp("Mum was drinking heavily when I visited today.")
+    risk = only(doc._.risks, "alcohol_misuse")
+    assert (risk["status"], risk["experiencer"], risk["cin_code"]) == ("current", "subject", "1B")
+
+
+# --- strengths ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Maternal grandmother provides support with childcare.", "family_support"),
+        ("Mum is engaging well with the family support worker.", "engagement_with_services"),
+        ("His attendance is good this term.", "school_attendance"),
+        ("Home conditions were good.", "parenting_capacity"),
+        ("A safety plan is in place.", "safety_plan"),
+        ("Dad has been abstinent from alcohol for six months.", "recovery"),
+    ],
+)
+def test_protective_factors(blank, text, category):
+    doc = run(blank, text)
+    assert [row["category"] for row in doc._.strengths] == [category]
+
+
+def test_recovery_is_not_reported_as_a_drinking_risk(blank):
+    doc = run(blank, "Dad has been abstinent from alcohol for six months.")
+    assert doc._.risks == []
+
+
+def test_good_home_conditions_are_not_a_risk(blank):
+    doc = run(blank, "Home conditions were good.")
+    assert doc._.risks == []
+
+
+def test_negated_strength_keeps_its_flag(nlp):
+    doc = nlp("Mum is not engaging with services.")
+    strength = only(doc._.strengths, "engagement_with_services")
+    assert strength["negated"] and strength["status"] == "negated"
+
+
+def test_rows_have_the_contracted_keys(blank):
+    doc = run(blank, "Mum smelt of alcohol. Grandmother is very supportive.")
+    risk_keys = {"start", "end", "text", "category", "cin_code", "negated", "historical", "hypothetical",
+                 "uncertain", "status", "experiencer", "person_start", "person_end"}
+    assert set(doc._.risks[0]) == risk_keys
+    assert set(doc._.strengths[0]) == risk_keys - {"cin_code"}
+
+
+# --- rules as data -----------------------------------------------------------------------------
+
+def test_rules_round_trip_through_disk(blank, tmp_path):
+    finder = blank.get_pipe("caselens_risks")
+    finder.to_disk(tmp_path / "risks")
+    nlp = spacy.blank("en")
+    restored = RiskFinder(nlp, risk_rules=[], strength_rules=[]).from_disk(tmp_path / "risks")
+    assert restored.risk_rules == finder.risk_rules
+    assert restored.strength_rules == finder.strength_rules
+    assert [r["category"] for r in restored(nlp.make_doc("Dad uses cannabis."))._.risks] == ["drug_misuse"]
+
+
+def test_pipeline_saved_and_loaded_keeps_the_component(blank, tmp_path):
+    blank.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.pipe_names == blank.pipe_names
+    assert [r["category"] for r in run(loaded, "Mum smelt of alcohol.")._.risks] == ["alcohol_misuse"]
+
+
+def test_custom_rules_are_used(tmp_path):
+    nlp = spacy.blank("en")
+    finder = RiskFinder(nlp, risk_rules=[{"category": "gangs", "phrases": ["postcode rivalry"]}], strength_rules=[])
+    doc = finder(nlp.make_doc("Police are worried about postcode rivalry."))
+    assert [(r["category"], r["cin_code"]) for r in doc._.risks] == [("gangs", "13A")]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"category": "alcohol_misuse", "phrases": ["drunk"], "colour": "red"},
+        {"category": "drinking", "phrases": ["drunk"]},
+        {"category": "alcohol_misuse"},
+        {"category": "alcohol_misuse", "phrases": ["drunk"], "about": "neighbour"},
+        {"category": "alcohol_misuse", "phrases": ["drunk"], "cin_code": "2B"},
+    ],
+)
+def test_bad_rules_are_refused(row):
+    with pytest.raises(ValueError):
+        read_risk_rules(json.dumps(row))
