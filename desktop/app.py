@@ -1,0 +1,136 @@
+"""Starting the app: ``run`` is what ``python main.py [CASE]`` and ``main.py gui`` call."""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop.main_window import VIEWS, MainWindow
+from desktop.settings import Settings
+from errors import CaseLensError
+from store import Case, open_case
+
+SCREENSHOT_SIZE = (1400, 900)
+
+STYLE_SHEET = """
+QWidget { color: #1f2d3d; }
+QMainWindow, QStackedWidget > QWidget { background: #ffffff; }
+#caseBar { background: #eaf1f8; border-bottom: 1px solid #c9d6e3; }
+#caseChild { font-size: 13pt; }
+#caseFacts { color: #3d4b5c; }
+#processing { background: #fff4ce; color: #6b4e00; padding: 4px 8px; border-radius: 4px; }
+#navigation { background: #f4f6f8; border: none; border-right: 1px solid #d8dee4; padding-top: 6px; font-size: 11pt; }
+#navigation::item { padding: 9px 14px; border-left: 3px solid transparent; }
+#navigation::item:selected { background: #ffffff; color: #1a5fb4; border-left: 3px solid #1a5fb4; font-weight: bold; }
+#navigation::item:hover:!selected { background: #e9edf1; }
+#filterStatus { color: #3d4b5c; padding: 2px 0; }
+#sectionTitle { font-weight: bold; }
+#muted, #legend { color: #5f6b76; }
+#startTitle { font-size: 24pt; font-weight: bold; color: #1a5fb4; }
+QTableView, QTreeWidget { gridline-color: #e5e9ee; selection-background-color: #cfe3fb; selection-color: #111; }
+QTableView::item, QTreeWidget::item { padding: 2px 4px; }
+QHeaderView::section { background: #f4f6f8; border: none; border-bottom: 1px solid #d8dee4;
+                       border-right: 1px solid #e5e9ee; padding: 4px 6px; font-weight: bold; }
+QToolBar { border: none; spacing: 4px; }
+QToolBar QToolButton { border: 1px solid #c9d3dd; border-radius: 4px; padding: 3px 8px; background: #fbfcfd; }
+QToolBar QToolButton:hover { background: #eef4fb; }
+QToolBar QToolButton:disabled { color: #9aa5b1; }
+QDockWidget::title { background: #f4f6f8; padding: 6px; font-weight: bold; }
+"""
+
+
+def _ensure_demo_case() -> Path | None:
+    """The demo case, generated on first run, once the generator exists."""
+    try:
+        demo = importlib.import_module("services.demo")
+    except ImportError:
+        return None
+    ensure = getattr(demo, "ensure_demo_case", None)
+    if ensure is None:
+        return None
+    return Path(ensure())
+
+
+def _open(case_path: Path) -> Case:
+    passphrase = os.environ.get("CASELENS_PASSPHRASE") or None
+    return open_case(case_path, passphrase=passphrase)
+
+
+def _wait_until_populated(window: MainWindow, timeout_ms: int = 15000) -> None:
+    """Let layouts, the views' queries and any refresh timers settle before grabbing."""
+    loop = QEventLoop()
+    QTimer.singleShot(400, loop.quit)
+    loop.exec()
+    deadline = timeout_ms
+    while deadline > 0 and window.import_run is not None and not window.import_run.finished:
+        QTimer.singleShot(100, loop.quit)
+        loop.exec()
+        deadline -= 100
+    QCoreApplication.processEvents()
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName("CaseLens")
+        QCoreApplication.setApplicationName("CaseLens")
+        app = QApplication(sys.argv[:1])
+        app.setStyle("Fusion")
+        app.setStyleSheet(STYLE_SHEET)
+    return app
+
+
+def run(case_path: Path | None, screenshot: Path | None = None, view: str = "summary") -> int:
+    """Open the app on ``case_path`` (the demo case, or a start screen, when None).
+
+    With ``screenshot`` the window opens at 1400×900, waits until ``view`` is populated,
+    saves a PNG there and returns 0 without entering the event loop; 2 when the case cannot
+    be opened (an encrypted case takes ``CASELENS_PASSPHRASE``).
+    """
+    if view not in {name for name, _title, _key in VIEWS}:
+        print(f"Unknown view {view!r}: choose one of {', '.join(v[0] for v in VIEWS)}.", file=sys.stderr)
+        return 2
+    app = application()
+    settings = Settings()
+    if case_path is None:
+        try:
+            case_path = _ensure_demo_case()
+        except CaseLensError as error:
+            print(str(error), file=sys.stderr)
+            case_path = None
+    case: Case | None = None
+    if case_path is not None and screenshot is not None:
+        try:
+            case = _open(Path(case_path))
+        except CaseLensError as error:
+            print(str(error), file=sys.stderr)
+            return 2
+    window = MainWindow(settings, preload_language_model=screenshot is None)
+    if screenshot is not None:
+        window.resize(*SCREENSHOT_SIZE)
+        window.set_case(case, os.environ.get("CASELENS_PASSPHRASE") or None)
+        window.show()
+        window.show_view(view)
+        _wait_until_populated(window)
+        if view == "timeline":
+            window.timeline.canvas.fit()
+            _wait_until_populated(window)
+        screenshot = Path(screenshot)
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        saved = window.grab().save(str(screenshot), "PNG")
+        window.close()
+        if not saved:
+            print(f"The screenshot could not be written to {screenshot}.", file=sys.stderr)
+            return 1
+        return 0
+    window.show()
+    if case_path is not None:
+        if not window.open_path(Path(case_path)):
+            window.show_case(None)
+        else:
+            window.show_view(view if view != "summary" else settings.get("last_view"))
+    return app.exec()

@@ -1,0 +1,129 @@
+"""People: family and household, professionals and agencies, and the risks about each."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from desktop import formatting, queries
+from desktop.evidence import EvidenceList
+from store.connection import Case
+
+PERSON_ROLE = Qt.ItemDataRole.UserRole + 20
+GROUPS = (
+    ("family", "Family and household"),
+    ("professional", "Professionals and agencies"),
+    ("other", "Others mentioned"),
+)
+HEADERS = ["Name", "Relationship / role", "Lives in household", "Organisation", "Phone", "Email",
+           "First involved", "Last involved", "Current risks"]
+
+
+class PeopleView(QWidget):
+    open_evidence = Signal(str, int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.case: Case | None = None
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("People")
+        self.tree.setHeaderLabels(HEADERS)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        for column, width in enumerate((190, 190, 130, 170, 120, 200, 105, 105, 90)):
+            self.tree.setColumnWidth(column, width)
+        self.tree.currentItemChanged.connect(self._person_chosen)
+        self.caption = QLabel()
+        self.caption.setObjectName("sectionTitle")
+        self.evidence = EvidenceList("Risks about this person")
+        self.evidence.open_evidence.connect(self.open_evidence)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 6, 0, 0)
+        lower_layout.addWidget(self.caption)
+        lower_layout.addWidget(self.evidence)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(splitter)
+
+    def set_case(self, case: Case | None) -> None:
+        self.case = case
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.tree.clear()
+        self.evidence.clear()
+        self.caption.setText("Select a person to see the risks that concern them.")
+        if self.case is None:
+            return
+        people = queries.people(self.case)
+        bold = QFont()
+        bold.setBold(True)
+        for kind, title in GROUPS:
+            members = [p for p in people if _group(p) == kind]
+            group = QTreeWidgetItem([f"{title} ({len(members)})"])
+            group.setFont(0, bold)
+            group.setFirstColumnSpanned(True)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(group)
+            group.setFirstColumnSpanned(True)
+            for person in members:
+                group.addChild(self._item(person))
+            group.setExpanded(True)
+            if not members:
+                empty = QTreeWidgetItem(["None identified in the notes"])
+                empty.setFlags(Qt.ItemFlag.NoItemFlags)
+                group.addChild(empty)
+
+    @staticmethod
+    def _item(person: dict[str, Any]) -> QTreeWidgetItem:
+        contacts = person.get("contacts") or {}
+        if person.get("kind") == "family":
+            role = formatting.relationship_label(person.get("relationship")) or "Relationship unknown"
+            if person.get("side"):
+                role += f" ({person['side']})"
+        else:
+            role = person.get("role") or formatting.label(person.get("kind"))
+        household = {True: "Yes", False: "No"}.get(person.get("household"), "Not known")
+        if person.get("kind") != "family":
+            household = ""
+        name = person.get("name") or role
+        if person.get("curated"):
+            name = "✎ " + name
+        item = QTreeWidgetItem([
+            name, role, household, person.get("organisation") or "",
+            ", ".join(contacts.get("phones") or []), ", ".join(contacts.get("emails") or []),
+            formatting.uk_date(person.get("first_seen")) if person.get("first_seen") else "",
+            formatting.uk_date(person.get("last_seen")) if person.get("last_seen") else "",
+            str(person.get("current_risks") or ""),
+        ])
+        aliases = [a for a in person.get("aliases") or [] if a != person.get("name")]
+        if aliases:
+            item.setToolTip(0, "Also written as: " + ", ".join(aliases))
+        item.setData(0, PERSON_ROLE, person["id"])
+        return item
+
+    def _person_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        person_id = item.data(0, PERSON_ROLE) if item else None
+        if not person_id or self.case is None:
+            return
+        name = item.text(0).removeprefix("✎ ")
+        mentions = queries.risk_mentions(self.case, person_id=person_id)
+        self.caption.setText(f"<b>Risks that concern {name}</b> — {sum(m.current for m in mentions)} current")
+        self.evidence.set_mentions(mentions, "No risks recorded about this person.")
+
+
+def _group(person: dict[str, Any]) -> str:
+    kind = person.get("kind")
+    if kind == "family":
+        return "family"
+    if kind in ("professional", "agency"):
+        return "professional"
+    return "other"

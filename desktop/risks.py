@@ -1,0 +1,105 @@
+"""Risks: one row per category with first and last seen, current count and trend; the
+evidence below, with negated, historical, planned, uncertain and other people's mentions kept
+apart and never counted as current."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QLabel, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from desktop import formatting, queries
+from desktop.evidence import EvidenceList
+from store.connection import Case
+
+CATEGORY_ROLE = Qt.ItemDataRole.UserRole + 30
+TRENDS = {"rising": "▲ rising", "falling": "▼ falling", "steady": "— steady", "": ""}
+
+
+class RisksView(QWidget):
+    open_evidence = Signal(str, int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.case: Case | None = None
+        self.table = QTreeWidget()
+        self.table.setAccessibleName("Risk categories")
+        self.table.setHeaderLabels(["Risk", "CIN code", "First seen", "Last seen", "Current mentions", "Trend (6 months)",
+                                    "Not current"])
+        self.table.setRootIsDecorated(False)
+        self.table.setAlternatingRowColors(True)
+        for column, width in enumerate((260, 90, 110, 110, 130, 140, 100)):
+            self.table.setColumnWidth(column, width)
+        self.table.currentItemChanged.connect(self._category_chosen)
+        self.current_caption = QLabel("<b>Current</b> — counted")
+        self.current = EvidenceList("Current risk mentions")
+        self.other_caption = QLabel("<b>Not counted as current</b> — ruled out, historical, planned, uncertain, "
+                                    "or about someone outside the household")
+        self.other_caption.setWordWrap(True)
+        self.other = EvidenceList("Mentions not counted as current")
+        for evidence in (self.current, self.other):
+            evidence.open_evidence.connect(self.open_evidence)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        for caption, evidence in ((self.current_caption, self.current), (self.other_caption, self.other)):
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 6, 4, 0)
+            box_layout.addWidget(caption)
+            box_layout.addWidget(evidence)
+            lower.addWidget(box)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(splitter)
+
+    def set_case(self, case: Case | None) -> None:
+        self.case = case
+        self.refresh()
+
+    def refresh(self) -> None:
+        chosen = self.table.currentItem().data(0, CATEGORY_ROLE) if self.table.currentItem() else None
+        self.table.clear()
+        self.current.clear()
+        self.other.clear()
+        if self.case is None:
+            return
+        rows = queries.risk_categories(self.case)
+        for row in rows:
+            item = QTreeWidgetItem([
+                formatting.risk_label(row.category), ", ".join(row.cin_codes),
+                formatting.uk_date(row.first_seen) if row.first_seen else "",
+                formatting.uk_date(row.last_seen) if row.last_seen else "",
+                str(row.current), TRENDS.get(row.trend, row.trend), str(row.not_current),
+            ])
+            item.setData(0, CATEGORY_ROLE, row.category)
+            if not row.current:
+                for column in range(item.columnCount()):
+                    item.setForeground(column, QBrush(QColor("#6b7280")))
+            elif row.trend == "rising":
+                item.setForeground(5, QBrush(QColor("#a4262c")))
+            self.table.addTopLevelItem(item)
+            if row.category == chosen:
+                self.table.setCurrentItem(item)
+        if not rows:
+            empty = QTreeWidgetItem(["No risks found in the notes yet."])
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.table.addTopLevelItem(empty)
+        elif self.table.currentItem() is None:
+            self.table.setCurrentItem(self.table.topLevelItem(0))
+
+    def _category_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        category = item.data(0, CATEGORY_ROLE) if item else None
+        if not category or self.case is None:
+            return
+        mentions = queries.risk_mentions(self.case, category=category)
+        current = [m for m in mentions if m.current]
+        other = [m for m in mentions if not m.current]
+        label = formatting.risk_label(category)
+        self.current_caption.setText(f"<b>{label}: current</b> — {len(current)} mentions, counted")
+        self.other_caption.setText(f"<b>{label}: not counted as current</b> — {len(other)} mentions ruled out, "
+                                   "historical, planned, uncertain, or about someone outside the household")
+        self.current.set_mentions(current, "No current mentions.")
+        self.other.set_mentions(other, "None.")
