@@ -308,7 +308,8 @@ class EntityRecogniser:
     # -- matching ---------------------------------------------------------------------------
 
     def _rule_spans(self, doc: Doc) -> list[tuple[Span, EntityPattern]]:
-        matches = [*self._exact(doc), *self._lower(doc), *self._tokens(doc)]
+        matches = [match for matcher in (self._exact, self._lower, self._tokens) if len(matcher)
+                   for match in matcher(doc)]
         candidates = []
         for match_id, start, end in matches:
             rule = self.patterns[int(self.vocab.strings[match_id])]
@@ -396,28 +397,36 @@ class EntityRecogniser:
         return len(following) >= 3 and first.text == "(" and following[1].like_num and following[2].text == ")"
 
     def _names_after_roles(self, doc: Doc, found: list[_Found], taken: list[bool]) -> list[_Found]:
-        """Untagged names written straight after a role ("maternal grandmother Pat") or just
-        before a bracketed role ("Pat (nan)")."""
+        """Untagged names written straight after a role ("maternal grandmother Pat", "Mum
+        (Sarah Jones)") or just before a bracketed role ("Pat (nan)")."""
         extra = []
         for item in found:
             if item.is_name or item.group or item.kind == "agency":
                 continue
             first = item.span.end
-            if first < len(doc) and doc[first].text == ",":
+            bracket = first < len(doc) and doc[first].text == "("
+            if first < len(doc) and doc[first].text in (",", "("):
                 first += 1
             last = first
             while last < len(doc) and last - first < 3 and not taken[last] and self._name_like(doc[last]):
                 last += 1
+            if bracket and (last >= len(doc) or doc[last].text != ")"):
+                last = first
             if last > first:
                 extra.append(_Found(doc[first:last], kind="other", name=doc[first:last].text, is_name=True))
                 taken[first:last] = [True] * (last - first)
-            before = item.span.start
-            if before >= 2 and doc[before - 1].text == "(" and not taken[before - 2] and self._name_like(doc[before - 2]):
-                begin = before - 2
-                while begin > 0 and not taken[begin - 1] and self._name_like(doc[begin - 1]) and before - 2 - begin < 2:
-                    begin -= 1
-                extra.append(_Found(doc[begin:before - 1], kind="other", name=doc[begin:before - 1].text, is_name=True))
-                taken[begin:before - 1] = [True] * (before - 1 - begin)
+            # "Pat (nan)"; "Amy Brown HV" (a job title straight after a full name)
+            bracket = item.span.start >= 1 and doc[item.span.start - 1].text == "("
+            if not bracket and item.kind != "professional":
+                continue
+            comma = not bracket and item.span.start >= 1 and doc[item.span.start - 1].text == ","
+            end = item.span.start - 1 if bracket or comma else item.span.start
+            begin = end
+            while begin > 0 and end - begin < 3 and not taken[begin - 1] and self._name_like(doc[begin - 1]):
+                begin -= 1
+            if end - begin >= (1 if bracket else 2):
+                extra.append(_Found(doc[begin:end], kind="other", name=doc[begin:end].text, is_name=True))
+                taken[begin:end] = [True] * (end - begin)
         return extra
 
     # -- linking ----------------------------------------------------------------------------
@@ -453,6 +462,8 @@ class EntityRecogniser:
                     continue
             else:
                 continue
+            if role is left and any(token.like_num for token in role.span):
+                name.name = f"{role.span.text} {name.name}"  # "PC 1234 Smith": the badge identifies
             role.name = name.name
             role.linked, name.linked = name, role
             name.role, name.relationship, name.side = role.role, role.relationship, role.side

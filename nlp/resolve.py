@@ -143,7 +143,7 @@ def parse_name(name: str | None, mention_text: str = "") -> NameParts | None:
         return NameParts(name or mention_text, title, collar=collar) if collar else None
     lowered = [w.lower() for w in rest]
     if len(lowered) == 1:
-        if title:
+        if title or collar:  # "Ms Jones", "PC 1234 Smith": a titled single name is a surname
             return NameParts(name or "", title, last=lowered[0], collar=collar)
         return NameParts(name or "", None, first=lowered[0], collar=collar)
     return NameParts(name or "", title, first=lowered[0], last=lowered[-1], collar=collar)
