@@ -127,7 +127,7 @@ def test_denial_is_negated(nlp):
 
 
 def test_hypothetical_return_is_not_current(nlp):
-    doc = nlp("If dad returns to the home there is a risk of domestic abuse.")
+    doc = nlp("If dad returns to the home, the children would be at risk of domestic abuse.")
     risk = only(doc._.risks, "domestic_abuse")
     assert risk["hypothetical"] and risk["status"] == "hypothetical"
 
@@ -184,7 +184,7 @@ def test_good_home_conditions_are_not_a_risk(blank):
 
 
 def test_negated_strength_keeps_its_flag(nlp):
-    doc = nlp("Mum is not engaging with services.")
+    doc = nlp("Mum has not been engaging with services.")
     strength = only(doc._.strengths, "engagement_with_services")
     assert strength["negated"] and strength["status"] == "negated"
 
