@@ -263,7 +263,9 @@ class Anonymiser:
             if dob is not None and len(str(subject.get("dob"))) >= 10:
                 self._subject_dobs.append(dob)
             self._entries.append(entry)
-        others = [p for p in people if p.get("id") not in subject_ids]
+        # Agencies are organisations, not people: their names are generalised by the place
+        # rules ("[school]") and generic ones ("Police", "CAMHS") stay readable.
+        others = [p for p in people if p.get("id") not in subject_ids and p.get("kind") != "agency"]
         others.sort(key=lambda p: (p.get("first_seen") or "9999", p.get("name") or "", p.get("id") or ""))
         bases = {p.get("id"): self._base_label(p) for p in others}
         totals: dict[str, int] = {}

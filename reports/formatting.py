@@ -84,7 +84,7 @@ def age_at(dob: str | date | None, value: str | None, precision: str | None = No
         if on.year < born.year:
             return "unborn"
         if on.year == born.year:
-            return "c. 0y"
+            return "year of birth"
         return f"c. {on.year - born.year}y"
     if precision == "month":
         on = on.replace(day=15)
