@@ -1,0 +1,33 @@
+"""nlp.pipeline: one cached pipeline, unused model parts left out, CaseLens components in order."""
+from __future__ import annotations
+
+import pytest
+
+from nlp import pipeline
+
+
+def test_components_run_after_the_model_in_the_contracted_order(nlp):
+    names = nlp.pipe_names
+    assert "lemmatizer" not in names
+    assert {"tok2vec", "tagger", "parser", "ner"} <= set(names)
+    ours = [name for name in names if name.startswith("caselens_")]
+    assert ours[0] == "caselens_entities"
+    order = [factory for factory, _module in pipeline.COMPONENTS]
+    assert ours == [name for name in order if name in ours]
+    assert names.index("ner") < names.index("caselens_entities")
+
+
+def test_pipeline_is_built_once_per_process(nlp):
+    assert pipeline.load_pipeline() is nlp
+
+
+def test_missing_caselens_component_is_left_out(monkeypatch):
+    monkeypatch.setattr(pipeline, "COMPONENTS", (("caselens_entities", "nlp.entities"),
+                                                 ("caselens_nothing", "nlp.not_part_of_this_build")))
+    assert pipeline.available_components() == ["caselens_entities"]
+
+
+def test_missing_third_party_package_is_an_installation_error(monkeypatch):
+    monkeypatch.setattr(pipeline, "COMPONENTS", (("caselens_nothing", "package_that_is_not_installed"),))
+    with pytest.raises(ModuleNotFoundError):
+        pipeline.available_components()

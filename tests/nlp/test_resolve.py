@@ -1,0 +1,207 @@
+"""nlp.resolve: people, the subject child, attribution and repeated events across a case."""
+from __future__ import annotations
+
+from typing import Any
+
+from nlp.extract import NoteInput, extract_notes
+from nlp.ids import fact_id
+from nlp.resolve import CaseFacts, find_duplicate_events, parse_name, resolve_case
+
+
+class CaseBuilder:
+    """Hand-written notes with mention rows placed on the words they quote."""
+
+    def __init__(self) -> None:
+        self.facts = CaseFacts(notes=[], mentions=[])
+
+    def note(self, note_id: str, day: str | None, text: str) -> "CaseBuilder":
+        self.facts.notes.append({"id": note_id, "note_date": day, "text": text})
+        return self
+
+    def mention(self, note_id: str, words: str, nth: int = 0, **fields: Any) -> str:
+        text = next(n["text"] for n in self.facts.notes if n["id"] == note_id)
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(words, start + 1)
+        row = {"id": fact_id(note_id, "mention", start, start + len(words)), "note_id": note_id,
+               "start": start, "end": start + len(words), "text": words, "person_id": None,
+               "kind": "other", "role": None, "relationship": "unknown", "side": None, "name": None,
+               "child": False, "group": False, "age": None, "dob": None, "phones": [], "emails": [],
+               "household": None}
+        row.update(fields)
+        self.facts.mentions.append(row)
+        return row["id"]
+
+
+def person_of(result, mention_id: str) -> dict[str, Any] | None:
+    pid = result.updates["mentions"][mention_id]["person_id"]
+    return next((p for p in result.people if p["id"] == pid), None)
+
+
+def mother(name: str | None = None, **fields: Any) -> dict[str, Any]:
+    return {"kind": "family", "role": "mother", "relationship": "mother", "name": name, **fields}
+
+
+def test_name_parts():
+    assert parse_name("Ms Jones").last == "jones" and parse_name("Ms Jones").title == "ms"
+    assert parse_name("Sarah Jones").full == "sarah jones"
+    assert parse_name("S.J.").initials == "sj"
+    assert parse_name("PC 1234 Smith").collar == "1234"
+    assert parse_name(None) is None
+
+
+def test_every_way_of_naming_mum_is_one_person():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Mum (Sarah Jones) was seen with Tyler (7).")
+    case.note("n2", "2023-02-01", "Ms Jones said Sarah had signed. S.J. agreed. Mum was calm.")
+    ids = [case.mention("n1", "Mum", **mother("Sarah Jones")),
+           case.mention("n1", "Sarah Jones", **mother("Sarah Jones")),
+           case.mention("n2", "Ms Jones", name="Ms Jones"),
+           case.mention("n2", "Sarah", name="Sarah"),
+           case.mention("n2", "S.J.", name="S.J."),
+           case.mention("n2", "Mum", **mother())]
+    case.mention("n1", "Tyler", name="Tyler", child=True, age=7)
+    result = resolve_case(case.facts)
+    people = {person_of(result, i)["id"] for i in ids}
+    assert len(people) == 1
+    sarah = person_of(result, ids[0])
+    assert sarah["name"] == "Sarah Jones" and sarah["relationship"] == "mother" and sarah["kind"] == "family"
+    assert set(sarah["aliases"]) >= {"Ms Jones", "Sarah", "S.J.", "Mum"}
+    assert (sarah["first_seen"], sarah["last_seen"]) == ("2023-01-05", "2023-02-01")
+    assert sarah["household"] is True
+
+
+def test_birth_mother_and_foster_mum_stay_apart():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Mum (Sarah Jones) attended contact. Foster carer Linda Green brought Tyler.")
+    case.note("n2", "2023-02-01", "Tyler told his foster mum he misses Mum.")
+    birth = case.mention("n1", "Mum", **mother("Sarah Jones"))
+    case.mention("n1", "Sarah Jones", **mother("Sarah Jones"))
+    carer = {"kind": "family", "role": "foster carer", "relationship": "foster_carer"}
+    foster = case.mention("n1", "Linda Green", name="Linda Green", **carer)
+    foster_mum = case.mention("n2", "foster mum", **carer)
+    mum_later = case.mention("n2", "Mum", **mother())
+    result = resolve_case(case.facts)
+    assert person_of(result, birth)["id"] == person_of(result, mum_later)["id"]
+    assert person_of(result, foster)["id"] == person_of(result, foster_mum)["id"]
+    assert person_of(result, foster)["relationship"] == "foster_carer"
+    assert person_of(result, foster)["id"] != person_of(result, birth)["id"]
+
+
+def test_nicknames_and_spelling_variants_join_the_full_name():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Maternal grandmother Patricia Brown visited.")
+    case.note("n2", "2023-01-09", "Nan (Pat) collected the children. Patrica Brown rang.")
+    full = case.mention("n1", "Patricia Brown", name="Patricia Brown", kind="family", role="maternal grandmother",
+                        relationship="grandmother", side="maternal")
+    nan = case.mention("n2", "Nan", name="Pat", kind="family", role="grandmother", relationship="grandmother")
+    typo = case.mention("n2", "Patrica Brown", name="Patrica Brown")
+    result = resolve_case(case.facts)
+    pat = person_of(result, full)
+    assert person_of(result, nan)["id"] == pat["id"] == person_of(result, typo)["id"]
+    assert pat["side"] == "maternal" and pat["relationship"] == "grandmother"
+
+
+def test_role_only_mentions_link_to_the_named_holder_or_stand_alone():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Dad was not present. The health visitor called.")
+    case.note("n2", "2023-01-09", "HV Amy Brown visited. Dad moved out last month.")
+    dad1 = case.mention("n1", "Dad", kind="family", role="father", relationship="father")
+    dad2 = case.mention("n2", "Dad", kind="family", role="father", relationship="father", household=False)
+    hv = case.mention("n1", "health visitor", kind="professional", role="health visitor", relationship="professional")
+    amy = case.mention("n2", "Amy Brown", name="Amy Brown", kind="professional", role="health visitor",
+                       relationship="professional")
+    result = resolve_case(case.facts)
+    assert person_of(result, dad1)["id"] == person_of(result, dad2)["id"]
+    assert person_of(result, dad1)["name"] == "Dad" and person_of(result, dad1)["household"] is False
+    assert person_of(result, hv)["id"] == person_of(result, amy)["id"]
+    assert person_of(result, amy)["kind"] == "professional"
+
+
+def test_professional_contacts_and_organisation():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Amy Brown, health visitor at Oakfield Medical Centre, 07700 900123.")
+    amy = case.mention("n1", "Amy Brown", name="Amy Brown", kind="professional", role="health visitor",
+                       relationship="professional", phones=["07700 900123"])
+    case.mention("n1", "Oakfield Medical Centre", name="Oakfield Medical Centre", kind="agency", role="GP surgery",
+                 relationship="professional")
+    result = resolve_case(case.facts)
+    person = person_of(result, amy)
+    assert person["organisation"] == "Oakfield Medical Centre"
+    assert person["contacts"] == {"phones": ["07700 900123"], "emails": []}
+    assert any(p["kind"] == "agency" and p["name"] == "Oakfield Medical Centre" for p in result.people)
+
+
+def test_subject_child_from_date_of_birth_and_siblings():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Tyler Jones DOB 12/03/2015. His sister Mia (2) was asleep. Tyler was happy.")
+    tyler = case.mention("n1", "Tyler Jones", name="Tyler Jones", dob="2015-03-12")
+    case.mention("n1", "Tyler", 1, name="Tyler")
+    mia = case.mention("n1", "Mia", name="Mia", age=2, child=True)
+    kids = case.mention("n1", "sister", kind="family", role="sibling", relationship="sibling", name="Mia")
+    result = resolve_case(case.facts)
+    assert result.subjects == [{"person_id": person_of(result, tyler)["id"], "name": "Tyler Jones",
+                                "dob": "2015-03-12"}]
+    assert person_of(result, mia)["relationship"] == "sibling"
+    assert person_of(result, kids)["id"] == person_of(result, mia)["id"]
+
+
+def test_given_subjects_are_used():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Kai was seen with Jade (9).")
+    kai = case.mention("n1", "Kai", name="Kai")
+    case.mention("n1", "Jade", name="Jade", age=9, child=True)
+    case.facts.subjects = [{"person_id": "p-kai", "name": "Kai Smith", "dob": "2019-01-01"}]
+    result = resolve_case(case.facts)
+    assert result.subjects == [{"person_id": "p-kai", "name": "Kai Smith", "dob": "2019-01-01"}]
+    assert result.updates["mentions"][kai]["person_id"] == "p-kai"
+
+
+def test_risks_are_attributed_to_the_person_they_concern():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Tyler (7) was upset. Dad was drunk. Poor school attendance noted.")
+    case.mention("n1", "Tyler", name="Tyler", child=True, age=7)
+    dad = case.mention("n1", "Dad", kind="family", role="father", relationship="father")
+    text = case.facts.notes[0]["text"]
+    drunk = {"id": "r1", "note_id": "n1", "start": text.index("drunk"), "end": text.index("drunk") + 5}
+    school = {"id": "r2", "note_id": "n1", "start": text.index("Poor"), "end": text.index("Poor") + 23}
+    named = {"id": "r3", "note_id": "n1", "start": 0, "end": 5, "person_mention": dad}
+    case.facts.risks = [drunk, school, named]
+    result = resolve_case(case.facts)
+    dad_id = result.updates["mentions"][dad]["person_id"]
+    assert result.updates["risks"]["r1"]["person_id"] == dad_id
+    assert result.updates["risks"]["r2"]["person_id"] == result.subjects[0]["person_id"]
+    assert result.updates["risks"]["r3"]["person_id"] == dad_id
+
+
+def test_the_same_event_in_two_notes_is_kept_once():
+    day = {"n1": "2023-03-13", "n2": "2023-03-20", "n3": "2023-03-14"}
+    events = [
+        {"id": "late", "note_id": "n2", "start": 0, "type": "police_attendance", "date": "2023-03-12",
+         "summary": "Police attended the family home on 12/03/2023 after a domestic incident."},
+        {"id": "first", "note_id": "n1", "start": 0, "type": "police_attendance", "date": "2023-03-12",
+         "summary": "Police attended on 12/03/2023 after a domestic incident."},
+        {"id": "other-type", "note_id": "n3", "start": 0, "type": "arrest", "date": "2023-03-12",
+         "summary": "Police attended on 12/03/2023 after a domestic incident."},
+        {"id": "other-day", "note_id": "n3", "start": 40, "type": "police_attendance", "date": "2023-03-01",
+         "summary": "Police attended after a domestic incident."},
+    ]
+    assert find_duplicate_events(events, day) == {"late": "first"}
+
+
+def test_resolution_links_event_people_and_summarises_gaps(nlp):
+    notes = [NoteInput("n1", "Home visit to Sarah Jones (mum) and Tyler (7). Sarah's partner Dan was present.",
+                       "2023-03-01")]
+    facts = list(extract_notes(nlp, notes))
+    rows = CaseFacts(notes=[{"id": "n1", "note_date": "2023-03-01", "text": notes[0].text}],
+                     mentions=facts[0].mentions, events=facts[0].events,
+                     gap_evidence=facts[0].gap_evidence)
+    result = resolve_case(rows)
+    by_name = {p["name"]: p for p in result.people}
+    assert by_name["Dan"]["relationship"] == "parent_partner"
+    assert by_name["Sarah Jones"]["relationship"] == "mother"
+    assert result.subjects[0]["name"] == "Tyler"
+    for event in facts[0].events:
+        assert set(result.updates["events"][event["id"]]["people"]) <= {p["id"] for p in result.people}
+    again = resolve_case(rows)
+    assert again == result  # deterministic: the same case gives the same ids
