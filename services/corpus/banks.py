@@ -7,6 +7,7 @@ is refused on load, so a typo in a data file fails loudly instead of silently th
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -46,6 +47,11 @@ class Banks:
     places: dict
     phrases: dict[str, tuple[Phrase, ...]]
     recipes: dict[str, Recipe]
+    gap_cues: dict[str, tuple[re.Pattern[str], ...]]
+
+    def gap_items_named(self, text: str) -> set[str]:
+        """The checklist items whose cue words ``text`` contains."""
+        return {item for item, cues in self.gap_cues.items() if any(cue.search(text) for cue in cues)}
 
 
 def _read(name: str) -> dict:
@@ -100,4 +106,10 @@ def load_banks() -> Banks:
     recipes_raw = _read("recipes.json")
     recipes = {name: _recipe(name, entry, set(phrases)) for name, entry in recipes_raw.items()
                if not name.startswith("_")}
-    return Banks(names=_read("names.json"), places=_read("places.json"), phrases=phrases, recipes=recipes)
+    cues_raw = {item: cues for item, cues in _read("gap_cues.json").items() if not item.startswith("_")}
+    unknown = set(cues_raw) - GAP_ITEMS
+    if unknown:
+        raise ValueError(f"gap_cues.json: unknown checklist items {sorted(unknown)}")
+    gap_cues = {item: tuple(re.compile(cue, re.IGNORECASE) for cue in cues) for item, cues in cues_raw.items()}
+    return Banks(names=_read("names.json"), places=_read("places.json"), phrases=phrases, recipes=recipes,
+                 gap_cues=gap_cues)

@@ -142,9 +142,6 @@ class Composer:
                 continue
             if self.cast.resolve(slot, ctx.note_date) is None:
                 return False
-            gap = _CONTACT_SLOTS.get(slot)
-            if gap is not None and gap not in ctx.allowed_gaps:
-                return False
         return all(key in ctx.refs for key in _DATE_KEYS.findall(template))
 
     # -- rendering --------------------------------------------------------------------------

@@ -109,7 +109,8 @@ def _context(plan: NotePlan, story: Story, who: str) -> NoteContext:
 def _eligible(section: str, banks: Banks, composer: Composer, ctx: NoteContext) -> list:
     return [p for p in banks.phrases[section]
             if p.when <= ctx.flags and not (p.unless & ctx.flags)
-            and (p.gap is None or p.gap in ctx.allowed_gaps) and composer.can_render(p.template, ctx)]
+            and (p.gap is None or p.gap in ctx.allowed_gaps)
+            and banks.gap_items_named(p.template) <= ctx.allowed_gaps and composer.can_render(p.template, ctx)]
 
 
 def compose_recipe(recipe: Recipe, ctx: NoteContext, banks: Banks, composer: Composer,
@@ -129,6 +130,11 @@ def compose_recipe(recipe: Recipe, ctx: NoteContext, banks: Banks, composer: Com
             begin, end = composer.render(phrase.template, ctx, draft)
             if phrase.gap is not None:
                 draft.gap_evidence.append({"item": phrase.gap, "start": begin, "end": end})
+            written = draft.text[begin:end]
+            for item, cues in banks.gap_cues.items():
+                for cue in cues:
+                    draft.gap_evidence.extend({"item": item, "start": begin + m.start(), "end": begin + m.end()}
+                                              for m in cue.finditer(written))
     return draft
 
 

@@ -44,8 +44,9 @@ def build_gold(case: GeneratedCase) -> dict:
         })
     gaps = []
     for item in sorted(GAP_ITEMS):
-        evidence = [{"note_id": note.id, "start": ev["start"], "end": ev["end"]}
-                    for note in case.notes for ev in note.draft.gap_evidence if ev["item"] == item]
+        spans = sorted({(note.id, ev["start"], ev["end"]) for note in case.notes for ev in note.draft.gap_evidence
+                        if ev["item"] == item})
+        evidence = [{"note_id": note_id, "start": start, "end": end} for note_id, start, end in spans]
         gaps.append({"item": item, "found": bool(evidence), "evidence": evidence})
     child = case.subject
     gold = {

@@ -140,7 +140,7 @@ def build_story(rng: random.Random, cast: Cast, start: date, end: date) -> Story
         "mum_mh": DateRef(date(s.year - rng.randrange(6, 10), 1, 1), "year", True),
     }
     droppable = ["idva", "safety_plan", "perpetrator_address", "ethnicity_language", "gp", "marac_status"]
-    dropped = set(rng.sample(droppable, rng.randrange(2, 4)))
+    dropped = set(rng.sample(droppable, rng.randrange(1, 3)))
     all_items = {"marac_status", "idva", "safety_plan", "perpetrator_address", "school_attendance", "gp",
                  "health_visitor", "child_views", "ethnicity_language", "other_children"}
     town = cast.town
