@@ -127,3 +127,16 @@ def _people() -> list[dict]:
 def open_built(path: Path) -> Case:
     """Open a case made by ``build_case``."""
     return open_case(path)
+
+
+def tiny_png(width: int = 40, height: int = 20) -> bytes:
+    """A small valid PNG (a grey rectangle), standing in for the rendered timeline or a logo."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\x99\x99\x99" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
