@@ -144,6 +144,34 @@ class _Trigger:
 _TOKEN_RE = re.compile(r"\w+(?:'\w+)*|[^\w\s]")
 
 
+def _literal_regex(literals: Iterable[str]) -> re.Pattern[str]:
+    """One regex for all literal phrases, built as a prefix tree so scanning stays fast.
+
+    A phrase starting (ending) with a letter or digit must start (end) on a word boundary;
+    spaces match any whitespace; at each point the longest phrase is preferred.
+    """
+    def build(node: dict[str, dict]) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + build(child)
+                    for char, child in sorted(node.items()) if char]
+        if "" in node:
+            branches.append(node[""])
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    word_start: dict[str, dict] = {}
+    other_start: dict[str, dict] = {}
+    for literal in literals:
+        node = word_start if literal[0].isalnum() else other_start
+        for char in literal:
+            node = node.setdefault(char, {})
+        node[""] = r"(?!\w)" if literal[-1].isalnum() else ""
+    parts = []
+    if word_start:
+        parts.append(r"(?<!\w)" + build(word_start))
+    if other_start:
+        parts.append(build(other_start))
+    return re.compile("|".join(parts))
+
+
 class ContextEngine:
     """The compiled rule set; assesses a span within one sentence."""
 
@@ -156,13 +184,7 @@ class ContextEngine:
                 self._by_literal.setdefault(rule.literal, []).append(rule)
             else:
                 self._patterns.append((re.compile(rule.pattern, re.IGNORECASE), rule))
-        alternatives = []
-        for literal in sorted(self._by_literal, key=len, reverse=True):
-            body = re.escape(literal).replace(r"\ ", r"\s+")
-            left = r"(?<!\w)" if literal[0].isalnum() or literal[0] == "_" else ""
-            right = r"(?!\w)" if literal[-1].isalnum() or literal[-1] == "_" else ""
-            alternatives.append(left + body + right)
-        self._literal_re = re.compile("|".join(alternatives)) if alternatives else None
+        self._literal_re = _literal_regex(self._by_literal) if self._by_literal else None
         self.sentence_triggers = lru_cache(maxsize=8192)(self._sentence_triggers)
 
     def _sentence_triggers(self, sentence: str) -> tuple[tuple[_Trigger, ...], tuple[int, ...]]:

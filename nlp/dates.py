@@ -215,9 +215,29 @@ class _Candidate:
     resolve: Resolver | None  # None: a blocker (a time, a phone number, an invalid date)
 
 
-def _alternation(words: Iterable[str]) -> str:
-    ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+def _alternation(words: Iterable[str], reverse: bool = False) -> str:
+    """The words as one regex group built as a prefix tree, so a failed match fails fast.
+
+    Spaces inside a phrase match any run of whitespace. With ``reverse`` the words are spelled
+    backwards, for matching against reversed text (a fast "does the text end with...").
+    """
+    tree: dict[str, dict] = {}
+    for word in words:
+        word = " ".join(word.lower().split())
+        node = tree
+        for char in word[::-1] if reverse else word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + build(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return f"(?:{build(tree)})"
 
 
 _UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14}
@@ -228,6 +248,11 @@ class DateFinder:
 
     As a component it sets ``doc._.dates = find_dates(doc.text, doc._.note_date)``.
     """
+
+    #: Words before a number that make it a reference, not a year ("PC 1234", "Room 2019").
+    _REFERENCE_WORDS = ("pc", "pcso", "dc", "ps", "ds", "di", "dci", "sgt", "ref", "reference", "no",
+                        "tel", "mob", "room", "flat", "unit", "case", "id", "nhs", "collar",
+                        "badge", "house", "number", "crime", "incident", "log")
 
     def __init__(self, lexicon: DateLexicon | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
@@ -264,94 +289,98 @@ class DateFinder:
         end_num = r"(?![\w:/]|[.,]\d)"
         start_num = r"(?<![\w£$€#/.:\-])"
 
+        # "Does the text before a date end with...": matched on the reversed text, at its start.
         self._prefix_re = re.compile(
-            rf"(?:\b(?:{_alternation(lex.hedges + lex.period_modifiers)}))(?:\s*-\s*|\s+)"
-            rf"(?:(?:of|in)\s+)?(?:the\s+)?$",
-            flags,
-        )
-        self._year_cue_re = re.compile(rf"(?:\b(?:{_alternation(lex.year_cues)})\s*|\(\s*)$", flags)
-        self._month_cue_re = re.compile(rf"\b(?:{_alternation(lex.month_cues)})\s*$", flags)
-        self._future_re = re.compile(rf"(?<![\w'])(?:{_alternation(lex.future_cues)})(?!\w)", flags)
-        self._year_range_re = re.compile(rf"{year4}\s*(?:-|–|to|and|until|till|or)\s*$", flags)
+            rf"(?:\s+eht)?(?:\s+(?:fo|ni))?(?:\s*-\s*|\s+)"
+            rf"{_alternation(lex.hedges + lex.period_modifiers, reverse=True)}\b", flags)
+        self._year_cue_re = re.compile(
+            rf"\s*(?:{_alternation(lex.year_cues, reverse=True)}\b|\()", flags)
+        self._month_cue_re = re.compile(rf"\s*{_alternation(lex.month_cues, reverse=True)}\b", flags)
+        self._year_range_re = re.compile(r"\s*(?:-|–|ot|dna|litnu|llit|ro)\s*\d\d(?:91|02)(?!\d)", flags)
+        self._future_re = re.compile(rf"(?<![\w']){_alternation(lex.future_cues)}(?!\w)", flags)
         self._year_range_after_re = re.compile(rf"\s*(?:-|–|to)\s*{year4}(?!\d)", flags)
 
-        self._patterns: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Candidate | None]]] = [
+        # (pattern, handler, words one of which the text must hold for the pattern to run at all)
+        self._patterns: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Candidate | None],
+                                   tuple[str, ...]]] = [
             # 12/03/2023, 12.3.23, 12-03-2023
             (re.compile(rf"{start_num}(?P<d>\d{{1,2}})(?P<sep>[/.\-])(?P<m>\d{{1,2}})(?P=sep)"
-                        rf"(?P<y>\d{{4}}|\d{{2}}){end_num}"), self._numeric_dmy),
+                        rf"(?P<y>\d{{4}}|\d{{2}}){end_num}"), self._numeric_dmy, ()),
             # 2023-03-12 (also with a time: 2023-03-12T14:30)
             (re.compile(rf"{start_num}(?P<y>{year4})(?P<sep>[/.\-])(?P<m>\d{{1,2}})(?P=sep)"
-                        rf"(?P<d>\d{{1,2}})(?![0-9:/A-SU-Za-su-z]|[.,]\d)"), self._iso),
+                        rf"(?P<d>\d{{1,2}})(?![0-9:/A-SU-Za-su-z]|[.,]\d)"), self._iso, ()),
             # 03/2023
             (re.compile(rf"{start_num}(?P<m>\d{{1,2}})[/.\-](?P<y>{year4}){end_num}"),
-             self._numeric_month_year),
+             self._numeric_month_year, ()),
             # on 12/03 (a day-month with no year, only after "on"/"dated"...)
             (re.compile(rf"\b(?:on|dated|from|until|till|since|by|before|after|w/c|wc)\s+"
-                        rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}}){end_num}", flags), self._numeric_day_month),
+                        rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}}){end_num}", flags), self._numeric_day_month, ()),
             # [Monday] 12th [of] March [2023]
             (re.compile(rf"(?:\b(?P<wd>{weekday_any})\.?,?\s+(?:the\s+)?)?{start_num}"
                         rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{month}"
                         rf"(?:\.(?=\s*'?\d))?(?:,?[\s\-]+(?P<y>{year4}|'?\d{{2}}){end_num})?", flags),
-             self._day_month),
+             self._day_month, ()),
             # [Monday] March 12th [2023]
             (re.compile(rf"(?:\b(?P<wd>{weekday_any})\.?,?\s+)?{month}\.?\s+(?:the\s+)?"
                         rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?{end_num}"
-                        rf"(?:,?\s+(?P<y>{year4}|'\d{{2}}){end_num})?", flags), self._day_month),
+                        rf"(?:,?\s+(?P<y>{year4}|'\d{{2}}){end_num})?", flags), self._day_month, ()),
             # March 2023, Mar-23, Mar '23
             (re.compile(rf"{month}\.?(?:,?\s+(?:of\s+)?(?P<y>{year4})|\s*(?:-|')\s*(?P<yy>\d{{2}}))"
-                        rf"{end_num}", flags), self._month_year),
+                        rf"{end_num}", flags), self._month_year, ()),
             # [last|next|this] March
             (re.compile(rf"(?:\b(?P<rel>this\s+coming|this\s+past|last|next|this)\s+)?{month}", flags),
-             self._bare_month),
+             self._bare_month, ()),
             # 2019 (with a cue)
             (re.compile(rf"(?:(?<=(?:19|20)\d\d-)|(?<![\w£$€#/.:])(?<!\d-))(?P<y>{year4})"
-                        rf"(?![\w%/:]|-(?!{year4})|[.,]\d|\s*(?:%|per\s*cent))"), self._bare_year),
+                        rf"(?![\w%/:]|-(?!{year4})|[.,]\d|\s*(?:%|per\s*cent))"), self._bare_year, ()),
             # today, yesterday, last night...
             (re.compile(r"\b(?:(?P<dby>the\s+day\s+before\s+yesterday)|(?P<dat>the\s+day\s+after\s+tomorrow)"
                         r"|(?P<word>today|tonight|yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?"
                         r"|(?P<this>this\s+(?:morning|afternoon|evening)|(?:earlier|later)\s+today)"
-                        r"|(?P<lastnight>last\s+night))\b", flags), self._deictic),
+                        r"|(?P<lastnight>last\s+night))\b", flags), self._deictic, ("to", "yesterday", "morning", "afternoon", "evening", "night")),
             # [last|next|this] Friday [morning]
             (re.compile(rf"(?:\b(?P<rel>this\s+coming|this\s+past|last|next|this|coming|past|previous)\s+)?"
                         rf"\b(?P<wd>{weekday_full})(?![\w'])(?:\s+(?:morning|afternoon|evening|night))?",
-                        flags), self._weekday),
+                        flags), self._weekday, ("day",)),
             # [about] two weeks ago, a fortnight ago
             (re.compile(rf"\b(?:(?P<hedge>{hedge})\s+)?(?:(?P<n>\d{{1,3}}|{numbers})\s+"
                         rf"(?P<unit>day|week|fortnight|month|year)s?|(?P<fortnight>a\s+fortnight))"
-                        rf"\s+ago\b", flags), self._ago),
+                        rf"\s+ago\b", flags), self._ago, ("ago",)),
             # in two weeks['] [time]
             (re.compile(rf"\bin\s+(?:(?P<hedge>{hedge})\s+)?(?:(?P<n>\d{{1,3}}|{numbers})\s+"
                         rf"(?P<unit>day|week|fortnight|month|year)s?|(?P<fortnight>a\s+fortnight))"
-                        rf"(?:['’]?s?\s+time)?\b", flags), self._in_future),
+                        rf"(?:['’]?s?\s+time)?\b", flags), self._in_future, ("in",)),
             # two days later, three weeks earlier
             (re.compile(rf"\b(?:(?P<hedge>{hedge})\s+)?(?P<n>\d{{1,3}}|{numbers})\s+"
                         rf"(?P<unit>day|week|fortnight|month|year)s?\s+(?P<dir>later|after(?:wards)?|"
-                        rf"earlier|before|previously|beforehand)\b", flags), self._offset_from_previous),
+                        rf"earlier|before|previously|beforehand)\b", flags), self._offset_from_previous, ("later", "after", "earlier", "before", "previous")),
             # the following day, the day before, the same day
             (re.compile(r"\b(?:the\s+(?P<nextday>following|next)\s+(?P<unit1>day|morning|week)"
                         r"|the\s+(?P<prevday>previous|preceding)\s+(?P<unit2>day|evening|night|week)"
                         r"|the\s+(?P<unit3>day|week)\s+(?P<dir>before|after)"
-                        r"|(?P<same>the\s+same\s+day|that\s+(?:same\s+)?day))\b", flags), self._sequence),
+                        r"|(?P<same>the\s+same\s+day|that\s+(?:same\s+)?day))\b", flags), self._sequence, ("day", "morning", "evening", "night", "week")),
             # last week, next month, earlier this year, this weekend
             (re.compile(r"\b(?P<rel>last|next|this|the\s+past|the\s+last|past|earlier\s+this|later\s+this"
                         r"|the\s+previous|the\s+following|the\s+next|at\s+the|over\s+the)\s+"
-                        r"(?P<unit>week(?:end)?|month|year|fortnight)\b", flags), self._period),
-            # never dates: times, money, collar and reference numbers, phone and NHS numbers
+                        r"(?P<unit>week(?:end)?|month|year|fortnight)\b", flags), self._period, ("week", "month", "year", "fortnight")),
+            # never dates: times, money, collar and reference numbers, phone and NHS numbers, ages
             (re.compile(r"(?<![\w.:])\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\b\.?)?(?![\w:]|\.\d)"
-                        r"|\b\d{1,2}\s*[ap]\.?m\b\.?"
-                        r"|[£$€]\s?\d[\d,]*(?:\.\d+)?"
-                        r"|\b(?:PC|PCSO|DC|PS|DS|DI|DCI|Sgt|Ref|No|Tel|Mob|Room|Flat|Unit|Case|ID|NHS)\.?"
-                        r"\s*(?:no\.?|number)?\s*[:#]?\s*\d[\d\s]*\d\b"
-                        r"|(?:\+44\s?\(?0?\)?\s?|\b0)\d{2,4}[\s\-]?\d{3,4}[\s\-]?\d{3,4}\b"
-                        r"|\b\d{3}[\s\-]\d{3}[\s\-]\d{4}\b"
-                        r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"
-                        r"|\baged?\s+\d+", flags), self._blocker),
+                        r"|(?<![\w.:])\d{1,2}\s*[ap]\.?m\b\.?", flags), self._blocker, ()),
+            (re.compile(r"[£$€]\s?\d[\d,]*(?:\.\d+)?"), self._blocker, ("£", "$", "€")),
+            (re.compile(rf"\b{_alternation(self._REFERENCE_WORDS)}\.?\s*(?:no\.?|number)?\s*[:#]?\s*"
+                        rf"\d+(?![\d/.\-:])|\bage[ds]?\s+\d+", flags), self._blocker, ()),
+            (re.compile(r"(?:\+44\s?\(?0?\)?\s?|(?<!\w)0)\d{2,4}[\s\-]?\d{3,4}[\s\-]?\d{3,4}\b"
+                        r"|(?<!\w)\d{3}[\s\-]\d{3}[\s\-]\d{4}\b"), self._blocker, ()),
+            (re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"), self._blocker, ()),
         ]
 
     def find(self, text: str, anchor: date | None) -> list[DateMention]:
         """Every temporal expression in ``text``, sorted, non-overlapping (longest wins)."""
         candidates: list[_Candidate] = []
-        for pattern, handler in self._patterns:
+        lowered = text.lower()
+        for pattern, handler, needs in self._patterns:
+            if needs and not any(word in lowered for word in needs):
+                continue
             for match in pattern.finditer(text):
                 candidate = handler(match)
                 if candidate is not None:
@@ -377,10 +406,10 @@ class DateFinder:
         """Start of the expression including a hedge ("around", "early", "the end of")."""
         start = match.start()
         before = match.string[max(0, start - 40):start]
-        prefix = self._prefix_re.search(before)
+        prefix = self._prefix_re.match(before[::-1])
         if prefix is None:
             return start, False
-        return start - (len(before) - prefix.start()), True
+        return start - prefix.end(), True
 
     def _is_future(self, text: str, start: int, end: int) -> bool:
         """Is the clause holding ``text[start:end]`` about the future?"""
@@ -527,7 +556,7 @@ class DateFinder:
         start, approx = self._with_prefix(match)
         if not relation and not approx:
             before = match.string[max(0, match.start() - 20):match.start()]
-            if self._month_cue_re.search(before) is None:
+            if self._month_cue_re.match(before[::-1]) is None:
                 return None
         text, end = match.string, match.end()
 
@@ -558,8 +587,8 @@ class DateFinder:
         line = text[line_start:line_end if line_end != -1 else len(text)]
         cued = (
             approx
-            or self._year_cue_re.search(before) is not None
-            or self._year_range_re.search(before) is not None
+            or self._year_cue_re.match(before[::-1]) is not None
+            or self._year_range_re.match(before[::-1]) is not None
             or self._year_range_after_re.match(text, match.end()) is not None
             or line.strip(" \t.()") == match["y"]
         )
