@@ -60,8 +60,9 @@ def read_export(path: Path | str, mapping: dict[str, str] | None = None) -> Read
     except (OSError, ValueError):
         raise CaseLensError("E110", file=str(path)) from None
     source = Source(path, data)
-    file_format = sniff_format(source)
+    file_format = "file"
     try:
+        file_format = sniff_format(source)
         result = READERS[file_format](source, checked_mapping)
     except CaseLensError:
         raise

@@ -11,13 +11,15 @@ long document, so a note read from PDF has the text it has in TXT or DOCX.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.errors import PyPdfError
 
 from errors import CaseLensError
 from extractors.base import ReadResult
@@ -32,6 +34,10 @@ _BARE_NUMBER = re.compile(r"^\d{1,5}$")
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
+# pypdf logs what it repairs in a damaged file, quoting the file's bytes, which can be note text;
+# CaseLens logs must never hold note text, and the user learns of real damage from E109.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
+
 # Lines this close vertically are one line (fragments of one line may differ by rounding).
 _SAME_LINE_POINTS = 2.0
 # How many lines at each edge of a page may be running headers/footers.
@@ -160,9 +166,9 @@ def _paragraphs(pages: list[list[_PdfLine]]) -> list[Line]:
     return paragraphs
 
 
-def read_pdf(source: Source, mapping: dict[str, str]) -> ReadResult:
-    """Read a PDF's text layer. E106 if it needs a password, E107 if it has no text (scanned)."""
-    try:
+def _read_pages(source: Source) -> list[list[_PdfLine]]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         reader = PdfReader(io.BytesIO(source.data))
         if reader.is_encrypted:
             try:
@@ -171,10 +177,16 @@ def read_pdf(source: Source, mapping: dict[str, str]) -> ReadResult:
                 opened = 0
             if not opened:
                 raise CaseLensError("E106", file=source.name)
-        pages = [_page_lines(page, number) for number, page in enumerate(reader.pages, start=1)]
+        return [_page_lines(page, number) for number, page in enumerate(reader.pages, start=1)]
+
+
+def read_pdf(source: Source, mapping: dict[str, str]) -> ReadResult:
+    """Read a PDF's text layer. E106 if it needs a password, E107 if it has no text (scanned)."""
+    try:
+        pages = _read_pages(source)
     except CaseLensError:
         raise
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError, ZeroDivisionError) as error:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, ZeroDivisionError) as error:
         raise CaseLensError("E109", file=source.name, detail=f"the PDF is damaged: {type(error).__name__}") from None
     if not pages:
         raise CaseLensError("E101", file=source.name)

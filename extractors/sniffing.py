@@ -58,7 +58,7 @@ class Source:
 def _zip_kind(source: Source) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(source.data))
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
         raise CaseLensError("E109", file=source.name, detail=f"its ZIP container is damaged: {error}") from error
     with archive:
         entries = archive.infolist()
