@@ -37,6 +37,8 @@ PLAN_KINDS = ("cp", "cin", "lac", "ehcp")
 STAGES = ("initial", "review")
 EVENT_RULES_FILE = "event_patterns.jsonl"
 SUMMARY_CHARS = 200
+# A trigger starting within this many tokens of a sentence's start "opens" it.
+_OPENING_TOKENS = 1
 
 # Types whose events say little on their own: a note keeps at most one of each, and drops
 # them altogether when it records something more specific.
@@ -131,22 +133,33 @@ class EventFinder:
         matches = {kind: matcher(doc) for kind, matcher in self._matchers.items()}
         events: list[dict[str, Any]] = []
         for sentence in sentence_spans(doc):
-            event = self._sentence_event(doc, sentence, matches)
+            event = self._sentence_event(doc, sentence, matches, leading=not events)
             if event is not None:
                 events.append(event)
         doc._.events = _without_flooding(events)
         return doc
 
     def _sentence_event(
-        self, doc: Doc, sentence: Span, matches: dict[str, list[tuple[dict[str, Any], Span]]]
+        self,
+        doc: Doc,
+        sentence: Span,
+        matches: dict[str, list[tuple[dict[str, Any], Span]]],
+        leading: bool,
     ) -> dict[str, Any] | None:
+        """The sentence's event. ``leading`` marks the note's first sentence with an event in
+        it: it names what the note records ("Telephone call to mum re the incident"), so a
+        trigger opening it wins over a later, more specific word."""
         def inside(kind: str) -> list[tuple[dict[str, Any], Span]]:
             return [(r, s) for r, s in matches[kind] if sentence.start <= s.start and s.end <= sentence.end]
 
         triggers = inside("trigger")
         routine = inside("routine")
+        opening = [(r, s) for r, s in triggers if s.start - sentence.start <= _OPENING_TOKENS]
         if triggers:
-            rule, trigger = max(triggers, key=lambda rs: (rs[0]["priority"], len(rs[1]), -rs[1].start))
+            if leading and opening:
+                rule, trigger = max(opening, key=lambda rs: (-rs[1].start, len(rs[1]), rs[0]["priority"]))
+            else:
+                rule, trigger = max(triggers, key=lambda rs: (rs[0]["priority"], len(rs[1]), -rs[1].start))
             event_type = rule["type"]
             significance = rule["significance"]
             if routine and rule["priority"] < 60:
@@ -202,6 +215,8 @@ def _event_date(doc: Doc, start: int, end: int) -> dict[str, Any]:
             continue
         if _NOT_EVENT_DATE.search(doc.text[max(start, mention.start - 16): mention.start]):
             continue
+        if doc.text[mention.start - 1: mention.start] == "(" and doc.text[mention.end: mention.end + 1] == ")":
+            continue  # "Amelia (26/06/2011)": a date of birth after a name
         written = doc.text[mention.start: mention.end]
         relative = not re.search(r"\d", written) and (
             bool(_RELATIVE.search(written)) or not _HAS_DIGIT_OR_MONTH.search(written)
@@ -219,18 +234,22 @@ def _event_date(doc: Doc, start: int, end: int) -> dict[str, Any]:
 
 
 def _without_flooding(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop routine-type events when the note records something more specific, and keep at
-    most one event of each routine type per note."""
-    specific = [e for e in events if e["type"] not in _ROUTINE_TYPES]
-    if specific:
-        return specific
-    kept: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for event in events:
-        if event["type"] not in seen:
-            seen.add(event["type"])
+    """Keep what a chronology needs from one note: the event the note records (its first),
+    plus later sentences only when they record a further key event that happened (not a
+    negated, planned, past or passing mention) of a type not already kept. Routine types give
+    way to anything more specific."""
+    if not events:
+        return []
+    kept = [events[0]]
+    for event in events[1:]:
+        if (
+            event["significance"] >= 2
+            and event["status"] == "current"
+            and all(event["type"] != other["type"] for other in kept)
+        ):
             kept.append(event)
-    return kept
+    specific = [e for e in kept if e["type"] not in _ROUTINE_TYPES]
+    return specific or kept[:1]
 
 
 @Language.factory("caselens_events")
