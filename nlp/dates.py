@@ -297,8 +297,14 @@ class DateFinder:
             rf"\s*(?:{_alternation(lex.year_cues, reverse=True)}\b|\()", flags)
         self._month_cue_re = re.compile(rf"\s*{_alternation(lex.month_cues, reverse=True)}\b", flags)
         self._year_range_re = re.compile(r"\s*(?:-|–|ot|dna|litnu|llit|ro)\s*\d\d(?:91|02)(?!\d)", flags)
-        self._future_re = re.compile(rf"(?<![\w']){_alternation(lex.future_cues)}(?!\w)", flags)
+        word_cues = [c for c in lex.future_cues if c[0].isalnum()]
+        other_cues = [c for c in lex.future_cues if not c[0].isalnum()]
+        self._future_re = re.compile(
+            rf"(?:(?<![\w']){_alternation(word_cues)}|{_alternation(other_cues)})(?!\w)", flags)
         self._year_range_after_re = re.compile(rf"\s*(?:-|–|to)\s*{year4}(?!\d)", flags)
+        self._month_range_after_re = re.compile(
+            rf"\s*(?:-|–|to|and|until|till|through)\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+            rf"(?P<mon>{_alternation(lex.months)})\.?,?\s+(?P<y>{year4})(?!\d)", flags)
 
         # (pattern, handler, words one of which the text must hold for the pattern to run at all)
         self._patterns: list[tuple[re.Pattern[str], Callable[[re.Match[str]], _Candidate | None],
@@ -320,6 +326,10 @@ class DateFinder:
                         rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{month}"
                         rf"(?:\.(?=\s*'?\d))?(?:,?[\s\-]+(?P<y>{year4}|'?\d{{2}}){end_num})?", flags),
              self._day_month, ()),
+            # 12-14 March 2023, 1st to 3rd of March
+            (re.compile(rf"{start_num}(?P<d1s>(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?)\s*(?:-|–|to|and|&)\s*"
+                        rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{month}"
+                        rf"(?:,?[\s\-]+(?P<y>{year4}){end_num})?", flags), self._day_range, ()),
             # [Monday] March 12th [2023]
             (re.compile(rf"(?:\b(?P<wd>{weekday_any})\.?,?\s+)?{month}\.?\s+(?:the\s+)?"
                         rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?{end_num}"
@@ -340,7 +350,7 @@ class DateFinder:
                         r"|(?P<lastnight>last\s+night))\b", flags), self._deictic, ("to", "yesterday", "morning", "afternoon", "evening", "night")),
             # [last|next|this] Friday [morning]
             (re.compile(rf"(?:\b(?P<rel>this\s+coming|this\s+past|last|next|this|coming|past|previous)\s+)?"
-                        rf"\b(?P<wd>{weekday_full})(?![\w'])(?:\s+(?:morning|afternoon|evening|night))?",
+                        rf"\b(?P<wd>{weekday_full})(?!\w)(?:\s+(?:morning|afternoon|evening|night))?",
                         flags), self._weekday, ("day",)),
             # [about] two weeks ago, a fortnight ago
             (re.compile(rf"\b(?:(?P<hedge>{hedge})\s+)?(?:(?P<n>\d{{1,3}}|{numbers})\s+"
@@ -382,9 +392,11 @@ class DateFinder:
             if needs and not any(word in lowered for word in needs):
                 continue
             for match in pattern.finditer(text):
-                candidate = handler(match)
-                if candidate is not None:
-                    candidates.append(candidate)
+                found = handler(match)
+                if isinstance(found, list):
+                    candidates.extend(found)
+                elif found is not None:
+                    candidates.append(found)
         candidates.sort(key=lambda c: (c.start, -(c.end - c.start)))
         context = _Context(self, text, anchor)
         mentions: list[DateMention] = []
@@ -455,17 +467,19 @@ class DateFinder:
         return _Candidate(match.start(), match.end(), None)
 
     def _fixed(self, match: re.Match[str], year: int, month: int, day: int | None,
-               start: int | None = None, approximate: bool = False) -> _Candidate:
+               start: int | None = None, approximate: bool = False,
+               end: int | None = None) -> _Candidate:
         start = match.start() if start is None else start
+        end = match.end() if end is None else end
         if day is None:
             if not 1 <= month <= 12:
-                return _Candidate(start, match.end(), None)
+                return _Candidate(start, end, None)
             value, precision = f"{year:04d}-{month:02d}", MONTH
         elif not _valid(year, month, day):
-            return _Candidate(start, match.end(), None)
+            return _Candidate(start, end, None)
         else:
             value, precision = date(year, month, day).isoformat(), DAY
-        return _Candidate(start, match.end(), lambda ctx: (value, precision, approximate))
+        return _Candidate(start, end, lambda ctx: (value, precision, approximate))
 
     def _numeric_dmy(self, match: re.Match[str]) -> _Candidate:
         d, m, y = int(match["d"]), int(match["m"]), match["y"]
@@ -495,9 +509,9 @@ class DateFinder:
         return self._floating_day(match, match.start("d"), m, d, None, False)
 
     def _floating_day(self, match: re.Match[str], start: int, month: int, day: int,
-                      weekday: int | None, approximate: bool) -> _Candidate:
+                      weekday: int | None, approximate: bool, end: int | None = None) -> _Candidate:
         """A day-month with no year: resolved by tense against the anchor."""
-        text, end = match.string, match.end()
+        text, end = match.string, match.end() if end is None else end
 
         def resolve(ctx: _Context) -> Resolution:
             if ctx.anchor is None:
@@ -511,21 +525,37 @@ class DateFinder:
         return _Candidate(start, end, resolve)
 
     def _day_month(self, match: re.Match[str]) -> _Candidate | None:
-        year_text = match["y"]
-        month = self._month_number(match["mon"], bare=year_text is None)
+        month = self._month_number(match["mon"], bare=match["y"] is None)
         if month is None:
             return None
-        day = int(match["d"])
         if match["wd"] is None:
             start, approx = self._with_prefix(match)
         else:
             start, approx = match.start(), False
+        return self._day_of_month(match, start, match.end(), int(match["d"]), month, match["y"],
+                                  self._weekday_number(match["wd"]), approx)
+
+    def _day_range(self, match: re.Match[str]) -> list[_Candidate] | None:
+        """"12-14 March 2023": both ends of the range, each its own date."""
+        month = self._month_number(match["mon"], bare=match["y"] is None)
+        if month is None:
+            return None
+        start, approx = self._with_prefix(match)
+        return [
+            self._day_of_month(match, start, match.end("d1s"), int(match["d1"]), month, match["y"],
+                               None, approx),
+            self._day_of_month(match, match.start("d"), match.end(), int(match["d"]), month,
+                               match["y"], None, approx),
+        ]
+
+    def _day_of_month(self, match: re.Match[str], start: int, end: int, day: int, month: int,
+                      year_text: str | None, weekday: int | None, approx: bool) -> _Candidate:
+        if not _valid(2000, month, day):
+            return _Candidate(start, end, None)
         if year_text is None:
-            if not _valid(2000, month, day):
-                return _Candidate(start, match.end(), None)
-            return self._floating_day(match, start, month, day, self._weekday_number(match["wd"]), approx)
+            return self._floating_day(match, start, month, day, weekday, approx, end)
         if len(year_text.lstrip("'")) == 4:
-            return self._fixed(match, int(year_text), month, day, start, approx)
+            return self._fixed(match, int(year_text), month, day, start, approx, end)
 
         def resolve(ctx: _Context) -> Resolution:
             year = self._year(year_text, ctx.reference)
@@ -533,9 +563,7 @@ class DateFinder:
                 return None, DAY, approx
             return date(year, month, day).isoformat(), DAY, approx
 
-        if not _valid(2000, month, day):
-            return _Candidate(start, match.end(), None)
-        return _Candidate(start, match.end(), resolve)
+        return _Candidate(start, end, resolve)
 
     def _month_year(self, match: re.Match[str]) -> _Candidate | None:
         month = self._month_number(match["mon"], bare=False)
@@ -554,6 +582,12 @@ class DateFinder:
             return None
         relation = (match["rel"] or "").lower().split()
         start, approx = self._with_prefix(match)
+        range_end = self._month_range_after_re.match(match.string, match.end())
+        if range_end is not None and not relation:
+            # "January to March 2022": the first month takes the year the range ends in.
+            last_month = self.lexicon.months[range_end["mon"].lower()]
+            year = int(range_end["y"]) - (1 if month > last_month else 0)
+            return self._fixed(match, year, month, None, start, approx)
         if not relation and not approx:
             before = match.string[max(0, match.start() - 20):match.start()]
             if self._month_cue_re.match(before[::-1]) is None:

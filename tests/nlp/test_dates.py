@@ -251,3 +251,27 @@ def test_a_bad_lexicon_is_refused(change):
     change(data)
     with pytest.raises(DateLexiconError):
         DateLexicon.from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12-14 March 2023", [("12", "2023-03-12"), ("14 March 2023", "2023-03-14")]),
+        ("between January and March 2022", [("January", "2022-01"), ("March 2022", "2022-03")]),
+        ("from November to February 2023", [("November", "2022-11"), ("February 2023", "2023-02")]),
+    ],
+)
+def test_ranges_give_both_ends(text, expected):
+    assert [(text[m.start:m.end], m.value) for m in find_dates(text, WED_15_MARCH_2023)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("I'll see you Sunday.", "2023-03-19"),
+        ("Sunday's incident was reported.", "2023-03-12"),
+        ("Seen on Wednesday.", "2023-03-15"),  # the note's own day
+    ],
+)
+def test_weekday_edge_cases(text, value):
+    assert [m.value for m in find_dates(text, WED_15_MARCH_2023)] == [value]
