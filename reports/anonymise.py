@@ -131,15 +131,18 @@ class _Patterns:
         dwelling = _alternation(rules.dwelling_words)
         word = r"[A-Z][\w'’-]*"
         postcode = r"[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
+        not_name = _alternation(rules.not_name_words)
+        town = rf"(?!(?:{not_name})\b){word}"
+        # The house number and street, and the town after it when a postcode follows or the
+        # sentence ends there ("51 Victoria Road, Westbridge.").
         self.address = re.compile(
             rf"(?:\b(?:{dwelling})\s+\d+[A-Za-z]?,?\s+(?:{word}\s+){{0,3}})?"
-            rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:{word}\s+){{1,3}}(?:{street})\b\.?"
-            rf"(?:(?:,?\s+{word}){{1,3}}(?=,?\s+{postcode}\b))?"
+            rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:{word}\s+){{1,3}}(?:{street})\b"
+            rf"(?:(?:,?\s+{word}){{1,3}}(?=,?\s+{postcode}\b)|,\s+{town}(?:\s+{town})?(?=\s*[.;:),]|\s*$))?"
         )
         self.named_street = re.compile(
             rf"\b((?:on|in|at|to|of|from)\s+)(?:{word}\s+){{1,2}}(?:{named_street})\b"
         )
-        not_name = _alternation(rules.not_name_words)
         name_word = rf"(?!(?:{not_name})\b)[A-Z][\w'’&-]*"
         first_word = rf"(?!(?:{not_name})\b)(?![A-Z][a-z]+ed\b)[A-Z][\w'’&-]*"
         connector = r"(?:of|the|and|&|on|upon|in|de|le)"
@@ -354,8 +357,10 @@ class Anonymiser:
             labels_by_word.setdefault(token.casefold(), set()).update(labels)
         folded_titles = {t.casefold() for t in titles}
         for key in list(multi):
-            first, *_, last = key.split()
-            if first.rstrip(".") in folded_titles and len(labels_by_word.get(last, ())) > 1:
+            parts = key.split()
+            if len(parts) < 2:
+                continue
+            if parts[0].rstrip(".") in folded_titles and len(labels_by_word.get(parts[-1], ())) > 1:
                 multi[key] = NAME
         lookup: dict[str, str] = dict(multi)
         for token, labels in single.items():
