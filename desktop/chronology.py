@@ -348,9 +348,11 @@ class FilterBar(QWidget):
         self.event_type.setAccessibleName("Event type")
         self.person = QComboBox()
         self.person.setAccessibleName("Person")
-        self.person.setMinimumContentsLength(14)
         self.risk = QComboBox()
         self.risk.setAccessibleName("Risk category")
+        for combo in (self.event_type, self.person, self.risk):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
         self.significance = QComboBox()
         self.significance.setAccessibleName("Significance")
         for text, value in SIGNIFICANCE_CHOICES:

@@ -121,6 +121,8 @@ class SummaryView(QWidget):
             self.events_shown.append(row["id"])
             date_text = formatting.uk_date(row.get("date"), row.get("precision"), bool(row.get("approximate")))
             kind = formatting.event_type_label(row.get("type"))
+            if row.get("status") == "hypothetical":
+                kind += " (planned)"
             out.append(f"<tr><td nowrap>{date_text}</td><td><a href='event:{row['id']}'>{html.escape(kind)}</a>: "
                        f"{html.escape(_short(row.get('summary')))}</td></tr>")
         if len(rows) > 15:
@@ -172,9 +174,10 @@ class SummaryView(QWidget):
         return "".join(out)
 
     def _narrative(self, case: Case) -> str:
-        rows = store_queries.chronology(case, min_significance=3, order="asc")
+        happened = ("current", "historical")
+        rows = store_queries.chronology(case, min_significance=3, order="asc", include_statuses=happened)
         if len(rows) < 3:
-            rows = store_queries.chronology(case, min_significance=2, order="asc")
+            rows = store_queries.chronology(case, min_significance=2, order="asc", include_statuses=happened)
         if not rows:
             return ""
         if len(rows) > NARRATIVE_LIMIT:

@@ -258,6 +258,7 @@ class TimelineView(QWidget):
         fit.clicked.connect(self.canvas.fit)
         self.caption = QLabel()
         self.caption.setObjectName("muted")
+        self.caption.setWordWrap(True)
         bar = QHBoxLayout()
         bar.addWidget(self.key_only)
         bar.addSpacing(12)
@@ -280,7 +281,8 @@ class TimelineView(QWidget):
             self.canvas.set_data([], [])
             self.caption.clear()
             return
-        events = store_queries.chronology(self.case, min_significance=2 if self.key_only.isChecked() else None)
+        events = store_queries.chronology(self.case, min_significance=2 if self.key_only.isChecked() else None,
+                                          include_statuses=("current", "historical"))
         risks = [
             (row[0], row[1], row[2]) for row in self.case.db.execute(
                 "SELECT n.note_date, r.category, r.note_id FROM risks r JOIN notes n ON n.id = r.note_id"
@@ -291,7 +293,7 @@ class TimelineView(QWidget):
         dated = len(self.canvas.events)
         self.caption.setText(
             f"{dated} events" + (f" ({len(events) - dated} undated, not drawn)" if len(events) > dated else "")
-            + " · hover a mark for its summary, click it to open it in the chronology · Ctrl+wheel zooms, drag pans"
+            + ". Hover a mark for its summary; click it to open it in the chronology. Ctrl+wheel zooms, drag pans."
         )
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override

@@ -1,0 +1,34 @@
+"""``desktop.app.run`` as main.py calls it: screenshots, and cases that cannot be opened."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from desktop import app
+
+
+def test_screenshot_of_each_view_is_written_at_1400_by_900(qapp, small_case, tmp_path):
+    for view in ("summary", "chronology", "timeline"):
+        out = tmp_path / f"{view}.png"
+        assert app.run(small_case.path, screenshot=out, view=view) == 0
+        image = QImage(str(out))
+        assert (image.width(), image.height()) == (1400, 900)
+
+
+def test_a_missing_case_exits_2_with_the_reason(qapp, tmp_path, capsys):
+    assert app.run(tmp_path / "nowhere.caselens", screenshot=tmp_path / "x.png") == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_an_encrypted_case_needs_caselens_passphrase(qapp, tmp_path, monkeypatch, capsys):
+    from store import open_case
+
+    path = tmp_path / "secret.caselens"
+    open_case(path, passphrase="correct horse", create=True).close()
+    assert app.run(path, screenshot=tmp_path / "x.png") == 2
+    assert "encrypted" in capsys.readouterr().err
+    monkeypatch.setenv("CASELENS_PASSPHRASE", "correct horse")
+    assert app.run(path, screenshot=tmp_path / "x.png") == 0
+    assert Path(tmp_path / "x.png").exists()

@@ -1,0 +1,78 @@
+"""Corrections made in the chronology: stored, marked edited, undoable, kept through re-extraction."""
+from __future__ import annotations
+
+from desktop.chronology import COLUMN_INDEX
+from store import open_case
+from store.facts import replace_note_facts
+from tests.desktop.conftest import build_facts
+
+
+def row(window, event_id: str) -> dict:
+    model = window.chronology.model
+    return model.rows[model.row_for_event(event_id)]
+
+
+def test_marking_key_hiding_and_reviewing_are_stored_and_undoable(window):
+    view = window.chronology
+    view.filter_bar.significance.setCurrentIndex(view.filter_bar.significance.findData(0))
+    view.select_event("e-visit")
+    view.toggle_key()
+    assert row(window, "e-visit")["significance"] == 2
+    assert row(window, "e-visit")["curated"]
+    assert row(window, "e-visit")["reviewed"]  # an edit counts as reviewed
+    view.toggle_reviewed()
+    assert not row(window, "e-visit")["reviewed"]
+    model = view.model
+    assert model.data(model.index(model.row_for_event("e-visit"), COLUMN_INDEX["summary"])).startswith("✎ ")
+    view.select_event("e-visit")
+    view.toggle_hidden()
+    assert view.model.row_for_event("e-visit") == -1
+    window.undo_stack.undo()
+    assert row(window, "e-visit")["hidden"] is False
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert row(window, "e-visit")["significance"] == 1
+    assert not row(window, "e-visit")["curated"]
+
+
+def test_edits_to_text_date_and_type_show_and_survive_re_extraction(window, small_case, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    view = window.chronology
+    view.select_event("e-arrest")
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        staticmethod(lambda *a, **k: ("Father arrested at the home", True)))
+    view.edit_summary()
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        staticmethod(lambda *a, **k: ("Ella saw her father taken away", True)))
+    view.edit_impact()
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("03/2023", True)))
+    view.edit_date()
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: ("Police attendance", True)))
+    view.edit_type()
+    edited = row(window, "e-arrest")
+    assert edited["summary"] == "Father arrested at the home"
+    assert edited["impact"] == "Ella saw her father taken away"
+    assert (edited["date"], edited["precision"]) == ("2023-03", "month")
+    assert edited["type"] == "police_attendance"
+    assert edited["date_text"] == "Mar 2023"
+
+    events, risks, mentions = build_facts(small_case.notes)
+    with open_case(small_case.path) as case:
+        replace_note_facts(case, [n.id for n in small_case.notes], mentions=mentions, events=events, risks=risks)
+    window.refresh_all()
+    again = row(window, "e-arrest")
+    assert again["summary"] == "Father arrested at the home"
+    assert again["impact"] == "Ella saw her father taken away"
+    assert again["type"] == "police_attendance"
+
+
+def test_an_invalid_date_is_asked_again_not_stored(window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    answers = iter([("31/02/2023", True), ("", False)])
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: next(answers)))
+    window.chronology.select_event("e-arrest")
+    window.chronology.edit_date()
+    assert row(window, "e-arrest")["date"] == "2023-03-04"
+    assert not row(window, "e-arrest")["curated"]

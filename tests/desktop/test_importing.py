@@ -1,0 +1,173 @@
+"""Importing from the window: through the background worker, with progress, and cancel."""
+from __future__ import annotations
+
+import csv
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from desktop import workers
+from desktop.main_window import MainWindow
+from desktop.settings import Settings
+from store import open_case
+
+
+@dataclass
+class FakeFacts:
+    note_id: str
+    mentions: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    risks: list = field(default_factory=list)
+    strengths: list = field(default_factory=list)
+
+
+class KeywordExtractor:
+    """Stands in for spaCy: one key event per note, on the note's first sentence."""
+
+    def __init__(self, on_note=None):
+        self.on_note = on_note
+        self.seen = 0
+
+    def extract(self, notes):
+        for note in notes:
+            self.seen += 1
+            if self.on_note:
+                self.on_note(self.seen)
+            end = note.text.find(".") if "." in note.text else len(note.text)
+            yield FakeFacts(note.id, events=[{
+                "id": f"ev-{note.id}", "start": 0, "end": end, "date": (note.note_date or "")[:10] or None,
+                "precision": "day", "type": "home_visit", "summary": note.text[:end], "significance": 2,
+            }])
+
+    def resolve(self, rows):
+        return [], {}, []
+
+
+def write_export(path: Path, notes: int) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Date", "Author", "Case Note"])
+        for number in range(notes):
+            writer.writerow([f"{(number % 27) + 1:02d}/0{(number % 9) + 1}/2022", "Jane Smith",
+                             f"Visit number {number} to the family home. Ella was seen alone."])
+    return path
+
+
+@pytest.fixture
+def empty_window(qtbot, tmp_path, synchronous_workers):
+    path = tmp_path / "new.caselens"
+    open_case(path, create=True).close()
+    win = MainWindow(Settings(), preload_language_model=False)
+    qtbot.addWidget(win)
+    assert win.open_path(path)
+    win.show()
+    yield win
+    if win.case is not None:
+        win.case.close()
+
+
+def test_import_runs_through_the_worker_and_the_views_fill(empty_window, tmp_path, monkeypatch):
+    monkeypatch.setenv("CASELENS_QUIET_IMPORT", "1")
+    empty_window.extractor = KeywordExtractor()
+    export = write_export(tmp_path / "notes.csv", 30)
+    run = empty_window.import_paths([export])
+    assert run.finished
+    assert empty_window.case.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 30
+    empty_window.show_view("chronology")
+    assert len(empty_window.chronology.model.rows) == 30
+    assert "30 notes" in empty_window.case_bar.facts.text()
+
+
+def test_progress_dialog_shows_counts_rate_and_current_file(qtbot):
+    from desktop.import_dialog import ImportProgressDialog
+    from services.progress import Progress
+
+    dialog = ImportProgressDialog([Path("notes.csv")])
+    qtbot.addWidget(dialog)
+    dialog.show_progress(Progress("reading", 0, 1, "Reading notes.csv"))
+    assert "notes.csv" in dialog.current_file.text()
+    dialog._stage_started -= 10
+    dialog.show_progress(Progress("extracting", 0, 100, ""))
+    dialog._stage_started -= 10
+    dialog.show_progress(Progress("extracting", 40, 100, ""))
+    assert "40 of 100 notes" in dialog.detail.text()
+    assert "notes a second" in dialog.detail.text()
+    assert "left" in dialog.detail.text()
+    assert dialog.bar.value() == 40 and dialog.bar.maximum() == 100
+
+
+def test_cancel_mid_way_leaves_the_case_unchanged(empty_window, tmp_path):
+    case = empty_window.case
+    export = write_export(tmp_path / "first.csv", 5)
+    empty_window.extractor = KeywordExtractor()
+    empty_window.import_paths([export])
+    before = {table: case.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+              for table in ("notes", "events", "imports", "note_sources")}
+
+    second = write_export(tmp_path / "second.csv", 80)
+    second.write_text(second.read_text(encoding="utf-8").replace("Visit number", "Call number"), encoding="utf-8")
+    holder = {}
+
+    def cancel_after_some(seen: int) -> None:
+        if seen == 30:
+            holder["run"].cancel()
+
+    empty_window.extractor = KeywordExtractor(on_note=cancel_after_some)
+    # The run object exists before the task starts, so the fake extractor can press Cancel.
+    import desktop.import_dialog as import_dialog
+
+    real_init = import_dialog.ImportRun.__init__
+
+    def init(self, *args, **kwargs):
+        holder["run"] = self
+        real_init(self, *args, **kwargs)
+
+    import_dialog.ImportRun.__init__ = init
+    try:
+        run = empty_window.import_paths([second])
+    finally:
+        import_dialog.ImportRun.__init__ = real_init
+    assert run.finished
+    after = {table: case.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in before}
+    assert after == before
+    assert "cancelled" in empty_window.statusBar().currentMessage().lower()
+
+
+def test_a_bad_file_is_reported_and_the_good_one_lands(empty_window, tmp_path, qtbot):
+    empty_window.extractor = KeywordExtractor()
+    good = write_export(tmp_path / "good.csv", 3)
+    bad = tmp_path / "empty.csv"
+    bad.write_text("", encoding="utf-8")
+    empty_window.import_paths([good, bad])
+    assert empty_window.case.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 3
+    box = empty_window.last_report_box
+    assert "empty.csv</b> was not imported" in box.text()
+    assert "good.csv</b>: 3 new notes" in box.text()
+
+
+def test_the_worker_reports_progress_result_and_cancel_on_a_real_thread(qtbot):
+    workers.use_synchronous(False)
+    seen = []
+
+    def count(total: int, *, progress=None, cancel: threading.Event | None = None) -> int:
+        for number in range(total):
+            if cancel is not None and cancel.is_set():
+                return number
+            progress(number)
+        return total
+
+    task = workers.Task(count, 3)
+    with qtbot.waitSignal(task.signals.result, timeout=5000) as result:
+        workers.start(task, on_progress=seen.append)
+    assert result.args == [3]
+    qtbot.waitUntil(lambda: seen == [0, 1, 2])
+
+    stopped = []
+    task = workers.Task(count, 10**9)
+    task.cancel()
+    task.signals.cancelled.connect(lambda: stopped.append(True))
+    with qtbot.waitSignal(task.signals.finished, timeout=5000):
+        workers.start(task)
+    assert stopped == [True]

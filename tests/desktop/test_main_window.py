@@ -1,0 +1,98 @@
+"""The other views and the window itself: summary, people, risks, gaps, timeline, settings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.main_window import MainWindow
+from desktop.settings import Settings
+
+
+def test_case_bar_names_the_child_and_counts(window):
+    text = window.case_bar.child.text()
+    assert "Ella Jones" in text and "born 1 Jun 2019" in text
+    facts = window.case_bar.facts.text()
+    assert "10 Jan 2023 – 15 Sep 2023" in facts and "4 notes" in facts and "5 key events of 6" in facts
+
+
+def test_summary_lists_risks_household_services_gaps_and_links_events(window):
+    window.show_view("summary")
+    page = window.summary.page.toPlainText()
+    assert "Domestic abuse" in page and "Alcohol" not in page  # the negated mention is not a current risk
+    assert "Sarah Jones" in page and "Mother" in page
+    assert "01632 960123" in page
+    assert "MARAC status" in page
+    assert "e-police" in window.summary.events_shown
+    window.summary.open_event.emit("e-police")
+    assert window.note_reader.highlighted_text().startswith("Police attended")
+
+
+def test_risks_keep_negated_mentions_apart(window):
+    window.show_view("risks")
+    view = window.risks
+    labels = [view.table.topLevelItem(i).text(0) for i in range(view.table.topLevelItemCount())]
+    assert labels[0] == "Domestic abuse"
+    alcohol = next(view.table.topLevelItem(i) for i in range(len(labels)) if labels[i] == "Alcohol misuse")
+    assert alcohol.text(4) == "0" and alcohol.text(6) == "1"
+    view.table.setCurrentItem(alcohol)
+    assert view.current.topLevelItem(0).text(4) == "No current mentions."
+    assert "ruled out" in view.other.topLevelItem(0).text(2).lower()
+    view.other.setCurrentItem(view.other.topLevelItem(0))
+    assert window.note_reader.highlighted_text() == "no concerns about alcohol"
+
+
+def test_people_groups_family_and_professionals_with_contacts(window):
+    window.show_view("people")
+    tree = window.people.tree
+    family = tree.topLevelItem(0)
+    assert family.text(0).startswith("Family and household (2)")
+    assert {family.child(i).text(0) for i in range(family.childCount())} == {"Sarah Jones", "Mark Jones"}
+    professionals = tree.topLevelItem(1)
+    assert professionals.child(0).text(4) == "01632 960123"
+    tree.setCurrentItem(family.child(0))
+    assert "Risks that concern" in window.people.caption.text()
+
+
+def test_gaps_show_not_found_first_and_evidence_opens_the_note(window):
+    window.show_view("gaps")
+    tree = window.gaps.tree
+    assert tree.topLevelItem(0).text(0) == "MARAC status"
+    assert "Not found" in tree.topLevelItem(0).text(1)
+    found = tree.topLevelItem(1)
+    assert "Found" in found.text(1)
+    tree.setCurrentItem(found)
+    assert window.note_reader.highlighted_text() == "School"
+
+
+def test_timeline_draws_key_events_in_lanes_and_click_selects_in_chronology(window):
+    window.show_view("timeline")
+    canvas = window.timeline.canvas
+    assert set(canvas.marks) == {"e-police", "e-arrest", "e-strategy", "e-school"}
+    police = canvas.marks["e-police"].sceneBoundingRect().center().y()
+    school = canvas.marks["e-school"].sceneBoundingRect().center().y()
+    assert police < school  # incidents lane above positive events
+    before = canvas.marks["e-school"].sceneBoundingRect().center().x()
+    canvas.zoom(2.0)
+    assert canvas.marks["e-school"].sceneBoundingRect().center().x() > before
+    canvas.event_clicked.emit("e-arrest")
+    assert window.current_view() == "chronology"
+    assert window.chronology.current_row()["id"] == "e-arrest"
+
+
+def test_settings_are_kept_in_caselens_home(window, caselens_home, qtbot):
+    window.change_font_size(2)
+    window.chronology.filter_bar.show_uncertain.setChecked(True)
+    window.save_settings()
+    assert (Path(caselens_home) / "settings.ini").exists()
+    again = MainWindow(Settings(), preload_language_model=False)
+    qtbot.addWidget(again)
+    assert again.settings.get("font_size") == 12
+    assert again.chronology.filter_bar.show_uncertain.isChecked()
+    assert str(window.case.path.resolve()) in again.settings.get("recent_cases")
+
+
+def test_closing_the_case_shows_the_start_page_with_recent_cases(window, small_case):
+    window.close_case()
+    assert window.stack.currentWidget() is window.start_page
+    assert window.start_page.recent.count() == 1
+    window.start_page.recent.itemActivated.emit(window.start_page.recent.item(0))
+    assert window.case is not None and window.case.path == small_case.path
