@@ -296,7 +296,8 @@ def evaluate(gold_dir: Path | None = None) -> Report:
                   note_texts={note_id: note["text"] for note_id, note in gold["notes"].items()})
 
 
-def print_report(report: Report, out: TextIO = sys.stdout) -> None:
+def print_report(report: Report, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     source = f"gold in {report.gold_dir}" if report.gold_dir else f"held-out case, seed {HELD_OUT_SEED}"
     print(f"CaseLens evaluation: {source}, {report.notes} notes ({report.notes_imported} imported), "
           f"{report.seconds:.1f} s", file=out)

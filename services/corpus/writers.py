@@ -161,6 +161,11 @@ def document_blocks(case: GeneratedCase, shape: str, with_meta: bool) -> list[tu
     return blocks
 
 
+def _paragraphs(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Blocks without the blank lines: in DOCX, HTML and PDF each line is its own paragraph."""
+    return [(kind, line) for kind, line in blocks if line.strip()]
+
+
 def write_txt(blocks: list[tuple[str, str]], path: Path) -> None:
     lines: list[str] = []
     for kind, line in blocks:
@@ -174,7 +179,7 @@ def write_html(blocks: list[tuple[str, str]], path: Path, case: GeneratedCase) -
     out = ["<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\">",
            f"<title>Case notes - {html.escape(case.subject.name)}</title></head><body>"]
     open_note = False
-    for kind, line in blocks:
+    for kind, line in _paragraphs(blocks):
         text = html.escape(line, quote=False)
         if kind == "title":
             out.append(f"<h1>{text}</h1>")
@@ -197,7 +202,7 @@ def write_docx(blocks: list[tuple[str, str]], path: Path) -> None:
     from docx import Document
 
     document = Document()
-    for kind, line in blocks:
+    for kind, line in _paragraphs(blocks):
         if kind == "title":
             document.add_heading(line, level=1)
         elif kind == "header":
@@ -245,7 +250,7 @@ def write_pdf(blocks: list[tuple[str, str]], path: Path, case: GeneratedCase) ->
     styles = getSampleStyleSheet()
     body, bold = styles["Normal"], styles["Heading5"]
     story = []
-    for kind, line in blocks:
+    for kind, line in _paragraphs(blocks):
         text = html.escape(line, quote=False)
         story.append(Paragraph(text, bold if kind in ("header", "title") else body))
     SimpleDocTemplate(str(path), pagesize=A4, title=title, topMargin=50, bottomMargin=45).build(

@@ -1,0 +1,117 @@
+"""The synthetic case generator: deterministic, exact gold, the same notes in every format."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors.base import canonical_text, note_identity
+from services.corpus import build_case, generate_case
+from services.corpus.banks import _phrase, load_banks
+from services.corpus.writers import FORMATS
+
+NOTES = 40
+
+
+@pytest.fixture(scope="module")
+def case_dir(tmp_path_factory) -> Path:
+    return generate_case(tmp_path_factory.mktemp("case"), notes=NOTES, seed=7)
+
+
+@pytest.fixture(scope="module")
+def gold(case_dir) -> dict:
+    return json.loads((case_dir / "gold.json").read_text(encoding="utf-8"))
+
+
+def test_one_file_per_format_plus_gold_and_a_reexport(case_dir):
+    names = sorted(p.name for p in case_dir.iterdir() if p.is_file())
+    assert names == sorted([f"case.{fmt}" for fmt in FORMATS] + ["gold.json"])
+    assert (case_dir / "reexport" / "case.csv").is_file()
+
+
+def test_same_seed_writes_the_same_case_and_another_seed_a_different_family(tmp_path, case_dir, gold):
+    again = generate_case(tmp_path / "again", notes=NOTES, seed=7)
+    assert (again / "gold.json").read_bytes() == (case_dir / "gold.json").read_bytes()
+    assert (again / "case.csv").read_bytes() == (case_dir / "case.csv").read_bytes()
+    other = build_case(notes=NOTES, seed=8)
+    assert other.subject.name != gold["subjects"][0]["name"]
+    assert {n.text for n in other.notes}.isdisjoint(note["text"] for note in gold["notes"].values())
+
+
+def test_notes_counts_current_notes_with_distinct_ids(gold):
+    assert gold["notes_count"] == NOTES == len(gold["notes"])
+    for note_id, note in gold["notes"].items():
+        assert canonical_text(note["text"]) == note["text"]
+        assert note_identity(note["date"], note["text"]) == note_id
+
+
+def test_a_600_note_case_has_every_kind_of_note():
+    case = build_case(notes=600, seed=7)
+    assert len({n.id for n in case.notes}) == 600
+    kinds = {n.note_type for n in case.notes}
+    for kind in ("Home Visit", "Telephone Call", "Strategy Discussion", "Section 47 Enquiry",
+                 "Child Protection Conference", "Core Group", "Police Notification", "MARAC", "Missing Episode",
+                 "Court", "Placement Move", "Management Oversight", "Case Summary"):
+        assert kind in kinds
+    lengths = sorted(len(n.text) for n in case.notes)
+    assert lengths[0] < 60 and lengths[-1] > 900
+    assert any(n.note_date is None for n in case.notes)
+    assert sum(len(n.source_ids) > 1 for n in case.notes) >= 3
+
+
+def test_every_gold_offset_points_at_the_text_it_names(gold):
+    texts = {note_id: note["text"] for note_id, note in gold["notes"].items()}
+    for kind in ("mentions", "events", "risks", "strengths", "dates"):
+        assert gold[kind], kind
+        for row in gold[kind]:
+            assert texts[row["note_id"]][row["start"]:row["end"]] == row["text"], (kind, row)
+    for gap in gold["gaps"]:
+        assert gap["found"] == bool(gap["evidence"])
+        for evidence in gap["evidence"]:
+            assert evidence["end"] > evidence["start"] and evidence["note_id"] in texts
+
+
+def test_gold_uses_the_contracted_vocabularies(gold):
+    assert {r["status"] for r in gold["risks"]} <= {"current", "negated", "historical", "hypothetical", "uncertain"}
+    assert {r["experiencer"] for r in gold["risks"]} <= {"subject", "other"}
+    assert {d["precision"] for d in gold["dates"]} <= {"day", "month", "year"}
+    people = {p["id"]: p for p in gold["people"]}
+    assert people["p_mother"]["relationship"] == "mother" and people["p_mother"]["household"]
+    assert gold["subjects"][0]["person_id"] == "p_child"
+
+
+def _assert_same_notes(fmt: str, notes, gold: dict) -> None:
+    by_id = {}
+    for note in notes:
+        by_id.setdefault(note.id, note)
+    assert set(by_id) == set(gold["notes"]), fmt
+    group_ids = {i for i, n in gold["notes"].items() if n["group_note"]}
+    assert len(notes) == len(gold["notes"]) + len(group_ids), fmt
+    for note_id, note in by_id.items():
+        assert note.text == gold["notes"][note_id]["text"], fmt
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_reads_back_to_the_same_notes_and_offsets(fmt, case_dir, gold):
+    extractors = pytest.importorskip("extractors", reason="the export readers are not in this tree")
+    result = extractors.read_export(case_dir / f"case.{fmt}")
+    _assert_same_notes(fmt, result.notes, gold)
+    texts = {note.id: note.text for note in result.notes}
+    for row in gold["risks"] + gold["mentions"] + gold["events"] + gold["dates"]:
+        assert texts[row["note_id"]][row["start"]:row["end"]] == row["text"]
+
+
+def test_the_reexport_holds_an_edited_version_of_a_note_under_the_same_source_id(case_dir, gold):
+    extractors = pytest.importorskip("extractors", reason="the export readers are not in this tree")
+    [note] = extractors.read_export(case_dir / "reexport" / "case.csv").notes
+    original = gold["notes"][gold["reexport"]["replaces_note_id"]]
+    assert note.source_note_id == gold["reexport"]["source_note_id"] in original["source_note_ids"]
+    assert note.text == gold["reexport"]["text"] != original["text"]
+    assert note.id == gold["reexport"]["note_id"]
+
+
+def test_phrase_banks_refuse_unknown_keys():
+    assert load_banks().phrases["hv.open"]
+    with pytest.raises(ValueError, match="unknown keys"):
+        _phrase("hv.open", {"t": "Visited.", "whne": ["cp"]})
