@@ -319,7 +319,7 @@ class DateFinder:
             (re.compile(rf"{start_num}(?P<m>\d{{1,2}})[/.\-](?P<y>{year4}){end_num}"),
              self._numeric_month_year, ()),
             # on 12/03 (a day-month with no year, only after "on"/"dated"...)
-            (re.compile(rf"\b(?:on|dated|from|until|till|since|by|before|after|w/c|wc)\s+"
+            (re.compile(rf"\b(?:on|dated|from|until|till|since|by|before|after|w/c|wc|be|is|for|due)\s+"
                         rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}}){end_num}", flags), self._numeric_day_month, ()),
             # [Monday] 12th [of] March [2023]
             (re.compile(rf"(?:\b(?P<wd>{weekday_any})\.?,?\s+(?:the\s+)?)?{start_num}"
@@ -362,8 +362,8 @@ class DateFinder:
                         rf"(?:['’]?s?\s+time)?\b", flags), self._in_future, ("in",)),
             # two days later, three weeks earlier
             (re.compile(rf"\b(?:(?P<hedge>{hedge})\s+)?(?P<n>\d{{1,3}}|{numbers})\s+"
-                        rf"(?P<unit>day|week|fortnight|month|year)s?\s+(?P<dir>later|after(?:wards)?|"
-                        rf"earlier|before|previously|beforehand)\b", flags), self._offset_from_previous, ("later", "after", "earlier", "before", "previous")),
+                        rf"(?P<unit>day|week|fortnight|month|year)s?\s+(?P<dir>later|afterwards|earlier|previously|"
+                        rf"beforehand|(?:after|before)(?=\s*(?:[.,;:!?)]|$)))\b", flags), self._offset_from_previous, ("later", "after", "earlier", "before", "previous")),
             # the following day, the day before, the same day
             (re.compile(r"\b(?:the\s+(?P<nextday>following|next)\s+(?P<unit1>day|morning|week)"
                         r"|the\s+(?P<prevday>previous|preceding)\s+(?P<unit2>day|evening|night|week)"
@@ -371,7 +371,7 @@ class DateFinder:
                         r"|(?P<same>the\s+same\s+day|that\s+(?:same\s+)?day))\b", flags), self._sequence, ("day", "morning", "evening", "night", "week")),
             # last week, next month, earlier this year, this weekend
             (re.compile(r"\b(?P<rel>last|next|this|the\s+past|the\s+last|past|earlier\s+this|later\s+this"
-                        r"|the\s+previous|the\s+following|the\s+next|at\s+the|over\s+the)\s+"
+                        r"|the\s+previous|the\s+following|the\s+next|over\s+the)\s+"
                         r"(?P<unit>week(?:end)?|month|year|fortnight)\b", flags), self._period, ("week", "month", "year", "fortnight")),
             # never dates: times, money, collar and reference numbers, phone and NHS numbers, ages
             (re.compile(r"(?<![\w.:])\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\b\.?)?(?![\w:]|\.\d)"
@@ -743,7 +743,7 @@ class DateFinder:
             return self._from_previous(start, end, amount, step, step in ("week", "fortnight"))
         amount = {"last": -1, "the past": -1, "the last": -1, "past": -1, "next": 1}.get(relation, 0)
         vague = relation in ("earlier this", "later this", "the past", "the last", "past",
-                             "at the", "over the") or unit in ("week", "weekend", "fortnight")
+                             "over the") or unit in ("week", "weekend", "fortnight")
 
         def resolve(ctx: _Context) -> Resolution:
             anchor = ctx.anchor
