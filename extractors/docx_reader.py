@@ -13,9 +13,9 @@ from docx.text.paragraph import Paragraph
 
 from errors import CaseLensError
 from extractors.base import ReadResult
-from extractors.long_document import LINE, PARAGRAPH, Line, split_into_notes
+from extractors.long_document import LINE, PARAGRAPH, Line, read_tables_or_document
 from extractors.sniffing import Source
-from extractors.tables import Table, cell_text, notes_from_tables
+from extractors.tables import Table, cell_text
 
 _PARAGRAPH_TAG = qn("w:p")
 _TABLE_TAG = qn("w:tbl")
@@ -46,25 +46,22 @@ def read_docx(source: Source, mapping: dict[str, str]) -> ReadResult:
         if element.tag == _PARAGRAPH_TAG:
             paragraph_number += 1
             text = Paragraph(element, document).text
-            for index, part in enumerate(text.split("\n")):
+            joiner = PARAGRAPH
+            for part in text.split("\n"):
                 if part.strip():
-                    lines.append(Line(part, f"paragraph {paragraph_number}", LINE if index else PARAGRAPH))
+                    lines.append(Line(part, f"paragraph {paragraph_number}", joiner))
+                    joiner = LINE
             continue
+        # A one-row table is layout (some print-outs put each note's header in one); a longer
+        # table is data, and its rows never start a note.
         table = WordTable(element, document)
         rows: list[list[object]] = [[cell.text for cell in row.cells] for row in table.rows]
         tables.append(Table(rows, f"table {len(tables) + 1}"))
         for row_number, row in enumerate(rows, start=1):
             cells = [cell_text(c).replace("\n", " ") for c in row]
             if any(cells):
-                lines.append(Line(" | ".join(c for c in cells if c), f"table {len(tables)} row {row_number}"))
-    if tables or mapping:
-        try:
-            found = notes_from_tables(tables, mapping, source.name)
-        except CaseLensError as error:
-            if error.code != "E105" or mapping:
-                raise
-        else:
-            return ReadResult(found.notes, "docx", found.shape, found.skipped, found.warnings)
-    if not lines:
+                row_text = " | ".join(c for c in cells if c)
+                lines.append(Line(row_text, f"table {len(tables)} row {row_number}", can_start_note=len(rows) == 1))
+    if not lines and not tables:
         raise CaseLensError("E101", file=source.name)
-    return split_into_notes(lines, source.name, "docx")
+    return read_tables_or_document(tables, lines, mapping, source.name, "docx")

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-from errors import CaseLensError
 from extractors.base import ReadResult
 from extractors.html_text import check_nesting, html_to_text
-from extractors.long_document import lines_from_text, split_into_notes
+from extractors.long_document import lines_from_text, read_tables_or_document
 from extractors.sniffing import Source
-from extractors.tables import Table, notes_from_tables
+from extractors.tables import Table
 
 
 def _tables(markup: str) -> list[Table]:
@@ -26,16 +25,10 @@ def _tables(markup: str) -> list[Table]:
 
 
 def read_html(source: Source, mapping: dict[str, str]) -> ReadResult:
-    """A table with recognised columns is read row by row; otherwise the text is split at headers."""
+    """A table of notes or a chronology is read row by row, notes under headers are split at
+    the headers; a page with both is read the way that finds more notes."""
     markup = source.text or ""
     check_nesting(markup, source.name)
     tables = _tables(markup) if "<table" in markup.lower() else []
-    if tables or mapping:
-        try:
-            found = notes_from_tables(tables, mapping, source.name)
-        except CaseLensError as error:
-            if error.code != "E105" or mapping:
-                raise
-        else:
-            return ReadResult(found.notes, "html", found.shape, found.skipped, found.warnings)
-    return split_into_notes(lines_from_text(html_to_text(markup, source.name), by_paragraph=True), source.name, "html")
+    lines = lines_from_text(html_to_text(markup, source.name), by_paragraph=True)
+    return read_tables_or_document(tables, lines, mapping, source.name, "html")

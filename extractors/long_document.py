@@ -16,7 +16,7 @@ from errors import CaseLensError
 from extractors.base import MAX_NOTE_CHARS, RawNote, ReadResult, canonical_text
 from extractors.datetimes import parse_date
 from extractors.headers import NoteHeader, match_header, match_metadata
-from extractors.tables import drop_superseded_drafts, status_kind
+from extractors.tables import Table, drop_superseded_drafts, notes_from_tables, status_kind
 
 PARAGRAPH = "\n\n"
 LINE = "\n"
@@ -28,6 +28,8 @@ class Line:
     text: str
     ref: str
     joiner: str = PARAGRAPH
+    # False for a table row shown as text: it belongs to the note it sits in, never starts one.
+    can_start_note: bool = True
 
 
 @dataclass
@@ -126,7 +128,7 @@ def split_into_notes(lines: Iterable[Line], file_name: str, file_format: str) ->
         text = line.text.strip()
         if not text:
             continue
-        header = match_header(text)
+        header = match_header(text) if line.can_start_note else None
         if header is not None:
             close()
             draft = _Draft(header, line.ref)
@@ -158,3 +160,32 @@ def split_into_notes(lines: Iterable[Line], file_name: str, file_format: str) ->
         warnings.insert(0, f"{preamble} line(s) before the first note header were not read as a note.")
     notes = drop_superseded_drafts(kept, skipped)
     return ReadResult(notes, file_format, "long_document", dict(skipped), warnings)
+
+
+def read_tables_or_document(
+    tables: list[Table], lines: list[Line], mapping: dict[str, str], file_name: str, file_format: str
+) -> ReadResult:
+    """For a document that may hold notes as a table, as headed paragraphs, or both (a bundle
+    with a chronology table in front of the notes): read it both ways and keep the reading that
+    finds more notes, the table on a tie. A column mapping always means the table."""
+    from_tables: ReadResult | None = None
+    table_error: CaseLensError | None = None
+    if tables or mapping:
+        try:
+            found = notes_from_tables(tables, mapping, file_name)
+            from_tables = ReadResult(found.notes, file_format, found.shape, found.skipped, found.warnings)
+        except CaseLensError as error:
+            if error.code != "E105" or mapping:
+                raise
+            table_error = error
+    if mapping and from_tables is not None:
+        return from_tables
+    try:
+        from_text = split_into_notes(lines, file_name, file_format)
+    except CaseLensError as error:
+        if error.code != "E113" or from_tables is None:
+            raise error from table_error
+        return from_tables
+    if from_tables is not None and len(from_tables.notes) >= len(from_text.notes):
+        return from_tables
+    return from_text

@@ -40,3 +40,19 @@ def test_a_word_chronology_table_becomes_prior_chronology_entries(tmp_path: Path
     assert result.notes[0].text == "Domestic incident; Sam present.\n\nAnalysis: Exposure to DA."
     assert "approximate_date" in result.notes[1].flags
     assert all("prior_chronology" in n.flags for n in result.notes)
+
+
+def test_a_bundle_with_a_short_table_in_front_of_its_notes_reads_the_notes(tmp_path: Path) -> None:
+    document = Document()
+    document.add_heading("Subject access bundle", level=1)
+    table = document.add_table(rows=2, cols=3)
+    for c, value in enumerate(["Date", "Age", "Description"]):
+        table.cell(0, c).text = value
+    for c, value in enumerate(["01/01/2020", "1y", "Referral received."]):
+        table.cell(1, c).text = value
+    for note in SAMPLE_NOTES:
+        for line in note.head_lines() + note.paragraphs:
+            document.add_paragraph(line)
+    document.save(str(tmp_path / "bundle.docx"))
+    result = read_export(tmp_path / "bundle.docx")
+    assert (result.shape, len(result.notes)) == ("long_document", len(SAMPLE_NOTES))
