@@ -28,7 +28,8 @@ from reports.formatting import parse_iso
 _RULE_KEYS = {
     "relationship_labels", "side_prefixes", "lettered_labels", "kind_labels", "subject_label",
     "honorifics", "police_ranks", "not_name_words", "places", "place_prefixes", "street_suffixes",
-    "named_street_suffixes", "dwelling_words", "reference_words", "dob_words",
+    "named_street_suffixes", "dwelling_words", "reference_words", "dob_words", "name_particles",
+    "family_words",
 }
 _PLACE_KEYS = {"label", "suffixes"}
 _PLACE_PREFIX_KEYS = {"label", "prefixes"}
@@ -58,6 +59,8 @@ class AnonymiseRules:
     dwelling_words: tuple[str, ...]
     reference_words: tuple[str, ...]
     dob_words: tuple[str, ...]
+    name_particles: frozenset[str]
+    family_words: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AnonymiseRules:
@@ -92,6 +95,8 @@ class AnonymiseRules:
             dwelling_words=tuple(_strings(data["dwelling_words"], "dwelling_words")),
             reference_words=tuple(_strings(data["reference_words"], "reference_words")),
             dob_words=tuple(_strings(data["dob_words"], "dob_words")),
+            name_particles=frozenset(p.casefold() for p in _strings(data["name_particles"], "name_particles")),
+            family_words=frozenset(w.casefold() for w in _strings(data["family_words"], "family_words")),
         )
 
 
@@ -143,9 +148,14 @@ class _Patterns:
         self.named_street = re.compile(
             rf"\b((?:on|in|at|to|of|from)\s+)(?:{word}\s+){{1,2}}(?:{named_street})\b"
         )
-        name_word = rf"(?!(?:{not_name})\b)[A-Z][\w'’&-]*"
-        first_word = rf"(?!(?:{not_name})\b)(?![A-Z][a-z]+ed\b)[A-Z][\w'’&-]*"
-        connector = r"(?:of|the|and|&|on|upon|in|de|le)"
+        # A place name: capitalised words before a place word ("Oakfield Primary School").
+        # The first may not be a common word, a past-tense verb ("Phoned") or itself a place
+        # word, and no word may be one, so "Hospital and The Castle Practice" stays two places.
+        place_words = {w for _, suffixes in rules.places for s in suffixes for w in s.split()}
+        not_place = _alternation(place_words)
+        name_word = rf"(?!(?:{not_place})\b)[A-Z][\w'’&-]*"
+        first_word = rf"(?!(?:{not_name}|{not_place})\b)(?![A-Z][a-z]+ed\b)[A-Z][\w'’&-]*"
+        connector = r"(?:of|the|on|upon|de|le)"
         self.places: list[tuple[re.Pattern[str], str]] = []
         for label, suffixes in rules.places:
             self.places.append((
@@ -305,16 +315,36 @@ class Anonymiser:
         return rules.kind_labels.get(kind, rules.kind_labels.get("other", "Person"))
 
     def _person_names(self, person: Mapping[str, Any], mention_texts: Mapping[str, Iterable[str]]) -> set[str]:
-        names = {person.get("name") or "", *(person.get("aliases") or [])}
-        for text in mention_texts.get(person.get("id"), ()):
-            if self._looks_like_name(text):
-                names.add(text)
-        return {n.strip() for n in names if n and n.strip()}
+        """The ways a person is written that are a personal name ("Sarah Jones", "Sarah"),
+        not a role the extraction also recorded ("school nurse", "SW", "Teacher")."""
+        candidates = {person.get("name") or "", *(person.get("aliases") or []),
+                      *mention_texts.get(person.get("id"), ())}
+        role = _fold(person.get("role") or "")
+        return {c.strip() for c in candidates if c and c.strip() and _fold(c) != role and self._looks_like_name(c)}
 
     def _looks_like_name(self, text: str) -> bool:
+        """Capitalised words (particles such as "de" or "bin" aside), at least one of them
+        neither an abbreviation ("SW", "DSL", "M.H."), a number nor a common word."""
         tokens = re.findall(r"[\w'’-]+", text)
-        return any(t[0].isupper() and t not in self.rules.not_name_words and t.lower() not in
-                   {"mum", "dad", "nan"} for t in tokens)
+        words = [t for t in tokens if t.casefold() not in self.rules.name_particles]
+        if not words or any(t[0].islower() for t in words):
+            return False
+        return any(self._name_token(t) for t in words)
+
+    def _name_token(self, token: str) -> bool:
+        """A word that on its own can stand for a person: not an abbreviation, number,
+        title or common capitalised word."""
+        rules = self.rules
+        return (
+            len(token) > 1
+            and token[0].isupper()
+            and not token.isupper()
+            and not any(ch.isdigit() for ch in token)
+            and token not in rules.not_name_words
+            and token not in rules.honorifics
+            and token not in rules.police_ranks
+            and token.casefold() not in rules.family_words
+        )
 
     def _register_author(self, author: str) -> None:
         name = re.split(r"\s*[(\[,]|\s+[-–—|]\s+", author.strip(), maxsplit=1)[0].strip()
@@ -345,7 +375,7 @@ class Anonymiser:
                 if len(tokens) > 1:
                     multi[_fold(name)] = entry.label
                 for token in tokens:
-                    if token[0].isupper() and token not in self.rules.not_name_words and token not in titles and len(token) > 1:
+                    if self._name_token(token):
                         single.setdefault(token, set()).add(entry.label)
                 surname = tokens[-1]
                 if len(tokens) > 1 and surname[0].isupper():

@@ -352,16 +352,19 @@ def build_summary(
 ) -> CaseSummary:
     """The summary section's tables as display text."""
     summary = CaseSummary()
+    agencies: set[str] = set()
     for person in queries.people(case):
         shown = anonymiser.label(person["id"]) if anonymiser is not None and person.get("kind") != "agency" else None
         name = shown or clean(person.get("name") or person.get("role") or "")
         seen = _seen(person.get("first_seen"), person.get("last_seen"))
+        if person.get("kind") == "agency":
+            agencies.add(name)
         if person.get("kind") in ("professional", "agency") or person.get("relationship") == "professional":
             contacts = person.get("contacts") or {}
             details = [] if anonymiser is not None else [*contacts.get("phones", []), *contacts.get("emails", [])]
             summary.professionals.append({
                 "Name": name,
-                "Role": clean(person.get("role") or ""),
+                "Role": _capitalised(clean(person.get("role") or "")),
                 "Organisation": clean(person.get("organisation") or ""),
                 "Contacts": "\n".join(details) if details else ("removed" if anonymiser is not None and
                                                                any(contacts.values()) else ""),
@@ -380,6 +383,9 @@ def build_summary(
                 "In household": "Yes" if household else ("No" if household is False else "Not known"),
                 "Seen in notes": seen,
             })
+    # professionals before agencies; anonymised labels ("Professional A", "B"...) in order
+    summary.professionals.sort(key=lambda row: (
+        row["Name"] in agencies, (len(row["Name"]), row["Name"]) if anonymiser is not None else (0, "")))
     for row in queries.category_summary(case, "risks"):
         summary.risks.append({
             "Risk": label("risk_categories", row["category"]),
@@ -401,6 +407,10 @@ def build_summary(
             "In the notes": "Recorded" if gap.get("found") else "Not found in the notes",
         })
     return summary
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _seen(first: str | None, last: str | None) -> str:

@@ -262,9 +262,11 @@ def _summary(document: DocumentObject, chronology: Chronology, width: int) -> No
 def _picture(document: DocumentObject, png: bytes, width: int) -> None:
     section = document.sections[-1]
     max_height = int((section.page_height - section.top_margin - section.bottom_margin) * 0.75)
-    run = document.add_paragraph().add_run()
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     try:
-        shape = run.add_picture(io.BytesIO(png), width=Emu(width))
+        # a little narrower than the text so no renderer pushes it past the margin
+        shape = paragraph.add_run().add_picture(io.BytesIO(png), width=Emu(int(width * 0.97)))
     except Exception as exc:  # python-docx raises its own error types for unreadable images
         raise ValueError(f"the timeline picture is not a readable PNG ({exc})") from exc
     if shape.height > max_height:
