@@ -9,7 +9,8 @@ Template syntax (resources/corpus/phrases.json):
 - ``{child.he}``, ``{child.his}``, ``{child.him}``, ``{child.himself}`` write the pronoun for that
   person; ``{today}`` writes "today" (a date: the note's own).
 - ``{d:KEY}`` writes the storyline date KEY (relative or explicit); ``{d:KEY:explicit}`` always
-  with a year.
+  with a year; ``{d:KEY:on}`` adds the preposition the form needs ("on 12/03/2023", "in March
+  2021", "yesterday").
 - ``[text|spec]`` annotates ``text`` (which may hold slots): ``risk:CATEGORY``, ``str:CATEGORY``
   or ``ev:TYPE`` followed by ``key=value`` options: ``who=SLOT`` (the person it concerns),
   ``st=neg|hyp|unc|hist`` (joined with ``+``), ``exp=other``, ``perp=child``, and for events
@@ -198,8 +199,12 @@ class Composer:
 
     def _slot(self, slot: str, ctx: NoteContext, draft: NoteDraft) -> None:
         if slot.startswith("d:"):
-            _, key, *style = slot.split(":")
-            written = write_date(ctx.refs[key], ctx.note_date, self.rng, style[0] if style else "any")
+            _, key, *options = slot.split(":")
+            unknown = set(options) - {"explicit", "on"}
+            if unknown:
+                raise ValueError(f"unknown date options {sorted(unknown)} in {{{slot}}}")
+            written = write_date(ctx.refs[key], ctx.note_date, self.rng,
+                                 "explicit" if "explicit" in options else "any", on="on" in options)
             self._write_date(written, draft, key)
             return
         if slot == "addr":
@@ -245,6 +250,8 @@ class Composer:
 
     def _write_date(self, written: WrittenDate, draft: NoteDraft, key: str | None) -> None:
         text = written.text
+        if written.prefix:
+            draft.append(written.prefix.capitalize() if draft.at_sentence_start() else written.prefix)
         if draft.at_sentence_start() and text[:1].islower():
             text = text[0].upper() + text[1:]
         start, end = draft.append(text)

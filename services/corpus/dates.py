@@ -40,6 +40,7 @@ class WrittenDate:
     precision: str
     approximate: bool
     source: str  # "explicit" or "relative"
+    prefix: str = ""  # "on " / "in " written before the date, outside its span
 
 
 def _ordinal(n: int) -> str:
@@ -65,59 +66,62 @@ def _explicit_day(d: date, rng: random.Random, with_year: bool = True) -> str:
     return rng.choice(forms)
 
 
-def write_date(ref: DateRef, anchor: date | None, rng: random.Random, style: str = "any") -> WrittenDate:
+def write_date(ref: DateRef, anchor: date | None, rng: random.Random, style: str = "any",
+               on: bool = False) -> WrittenDate:
     """Write ``ref`` as a worker might, relative to the note's date ``anchor``.
 
-    ``style``: "any" (explicit or relative), "explicit" (always with a year), "short" (explicit,
-    year may be left out when unambiguous)."""
+    ``style``: "any" (explicit or relative) or "explicit" (always with a year). ``on``: the
+    sentence wants a preposition ("was arrested on 12/03/2023", "in March 2021", but "yesterday"
+    and "two weeks ago" take none); it is written outside the date's span."""
     d = ref.day
     if ref.precision == "year":
         y = str(d.year)
-        text, approx = rng.choice([(y, ref.approximate), (f"early {y}", True), (f"late {y}", True),
-                                   (f"around {y}", True), (f"mid {y}", True)] if ref.approximate else
-                                  [(y, False), (f"in {y}", False)])
-        if text.startswith("in "):
-            return WrittenDate(text[3:], ref.value, "year", False, "explicit")
-        return WrittenDate(text, ref.value, "year", approx, "explicit")
+        options = ([(y, True), (f"early {y}", True), (f"late {y}", True), (f"around {y}", True), (f"mid {y}", True)]
+                   if ref.approximate else [(y, False)])
+        text, approx = rng.choice(options)
+        return WrittenDate(text, ref.value, "year", approx, "explicit", "in " if on else "")
     if ref.precision == "month":
         month = MONTHS[d.month - 1]
         text = rng.choice([f"{month} {d.year}", f"{month[:3]} {d.year}", f"{month} {d.year}"])
-        return WrittenDate(text, ref.value, "month", ref.approximate, "explicit")
+        return WrittenDate(text, ref.value, "month", ref.approximate, "explicit", "in " if on else "")
     if anchor is not None and style == "any" and rng.random() < 0.55:
-        relative = _relative(d, anchor, rng)
+        relative = _relative(d, anchor, rng, on)
         if relative is not None:
             return relative
+    prefix = "on " if on else ""
     gap = (anchor - d).days if anchor is not None else None
     past_no_year = gap is not None and 0 < gap < 250
     future_no_year = gap is not None and -250 < gap < 0
     if style != "explicit" and (past_no_year or future_no_year) and rng.random() < 0.45:
-        return WrittenDate(_explicit_day(d, rng, with_year=False), ref.value, "day", ref.approximate, "explicit")
-    return WrittenDate(_explicit_day(d, rng), ref.value, "day", ref.approximate, "explicit")
+        return WrittenDate(_explicit_day(d, rng, with_year=False), ref.value, "day", ref.approximate, "explicit", prefix)
+    return WrittenDate(_explicit_day(d, rng), ref.value, "day", ref.approximate, "explicit", prefix)
 
 
-def _relative(d: date, anchor: date, rng: random.Random) -> WrittenDate | None:
+def _relative(d: date, anchor: date, rng: random.Random, on: bool) -> WrittenDate | None:
     gap = (anchor - d).days
     value = d.isoformat()
+    weekday = WEEKDAYS[d.weekday()]
+    weekday_prefix = "on " if on else ""
+    prefix = ""
     if gap == 0:
         text = rng.choice(["today", "this morning", "earlier today", "this afternoon"])
     elif gap == 1:
         text = rng.choice(["yesterday", "last night", "yesterday evening", "yesterday"])
     elif 2 <= gap <= 6:
-        weekday = WEEKDAYS[d.weekday()]
-        options = [f"on {weekday}", f"last {weekday}", weekday]
+        options = [(weekday_prefix, weekday), ("", f"last {weekday}")]
         if gap in _SMALL_NUMBERS:
-            options.append(f"{_SMALL_NUMBERS[gap]} days ago")
-        text = rng.choice(options)
+            options.append(("", f"{_SMALL_NUMBERS[gap]} days ago"))
+        prefix, text = rng.choice(options)
     elif gap in (14, 21):
         text = f"{_SMALL_NUMBERS[gap // 7]} weeks ago"
         return WrittenDate(text, value, "day", True, "relative")
     elif gap == -1:
         text = "tomorrow"
     elif -6 <= gap <= -2:
-        text = rng.choice([f"on {WEEKDAYS[d.weekday()]}", WEEKDAYS[d.weekday()]])
+        prefix, text = weekday_prefix, weekday
     else:
         return None
-    return WrittenDate(text, value, "day", False, "relative")
+    return WrittenDate(text, value, "day", False, "relative", prefix)
 
 
 def add_months(d: date, months: int) -> date:

@@ -161,6 +161,9 @@ def build_story(rng: random.Random, cast: Cast, start: date, end: date) -> Story
     cast.people["pc1"].present_to = ep["da1"] + timedelta(days=199)
     cast.people["housing"].present_from = ep["placement"]
     story.plans = _storyline_plans(rng, story)
+    for worker in ("sw1", "sw2"):
+        handover = cast.people[worker].present_to
+        story.plans.append(NotePlan(handover, "transfer_summary", worker, {}, key=True, time="16:30"))
     return story
 
 
@@ -177,7 +180,8 @@ def _storyline_plans(rng: random.Random, story: Story) -> list[NotePlan]:
             **refs: DateRef) -> None:
         day = weekday_on_or_after(day + timedelta(days=after)) if after else day
         plan_refs = {"next": _ahead(day, 7, 21, rng), "next_meeting": _ahead(day, 28, 42, rng),
-                     "review": _ahead(day, 84, 95, rng)}
+                     "review": _ahead(day, 84, 95, rng),
+                     "recent": DateRef(day - timedelta(days=rng.choice([1, 2, 3, 4, 5, 6, 14])))}
         plan_refs.update(refs)
         plans.append(NotePlan(day, recipe, author, plan_refs, who=who, key=True, group=group))
 
@@ -232,7 +236,7 @@ def _storyline_plans(rng: random.Random, story: Story) -> list[NotePlan]:
 
 
 ROUTINE_RECIPES: list[tuple[str, str, float]] = [
-    ("home_visit", "sw", 20), ("home_visit_short", "sw", 6), ("phone_call", "sw", 9), ("no_answer", "sw", 9),
+    ("home_visit", "sw", 18), ("home_visit_long", "sw", 4), ("home_visit_short", "sw", 6), ("phone_call", "sw", 9), ("no_answer", "sw", 9),
     ("supervision", "tm", 5), ("school_contact", "sw", 7), ("email_in", "sw", 5), ("text_message", "sw", 5),
     ("fsw_session", "fsw", 6), ("admin", "sw", 6), ("hv_contact", "sw", 3), ("gp_info", "sw", 2),
     ("visit_no_access", "sw", 3), ("child_session", "sw", 4), ("father_contact", "sw", 3), ("mgm_contact", "sw", 3),
