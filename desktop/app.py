@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from desktop import workers
 from desktop.main_window import VIEWS, MainWindow
 from desktop.settings import Settings
 from errors import CaseLensError
@@ -96,12 +98,12 @@ def run(case_path: Path | None, screenshot: Path | None = None, view: str = "sum
         return 2
     app = application()
     settings = Settings()
-    if case_path is None:
+    if case_path is None and screenshot is not None:
         try:
             case_path = _ensure_demo_case()
         except CaseLensError as error:
             print(str(error), file=sys.stderr)
-            case_path = None
+            return 2
     case: Case | None = None
     if case_path is not None and screenshot is not None:
         try:
@@ -109,12 +111,14 @@ def run(case_path: Path | None, screenshot: Path | None = None, view: str = "sum
         except CaseLensError as error:
             print(str(error), file=sys.stderr)
             return 2
-    window = MainWindow(settings, preload_language_model=screenshot is None)
+    window = MainWindow(settings, preload_language_model=screenshot is None, remember_layout=screenshot is None)
     if screenshot is not None:
         window.resize(*SCREENSHOT_SIZE)
         window.set_case(case, os.environ.get("CASELENS_PASSPHRASE") or None)
         window.show()
         window.show_view(view)
+        if view == "chronology" and window.chronology.model.rows:
+            window.chronology.select_event(window.chronology.model.rows[0]["id"])
         _wait_until_populated(window)
         if view == "timeline":
             window.timeline.canvas.fit()
@@ -133,4 +137,33 @@ def run(case_path: Path | None, screenshot: Path | None = None, view: str = "sum
             window.show_case(None)
         else:
             window.show_view(view if view != "summary" else settings.get("last_view"))
+    else:
+        _open_demo_in_background(window)
     return app.exec()
+
+
+def _open_demo_in_background(window: MainWindow) -> None:
+    """With no case named: open the demo case, building it first (in the background, the
+    start screen showing) when this is the first run."""
+    demo_module = importlib.util.find_spec("services.demo")
+    if demo_module is None:
+        return
+    from services.paths import demo_case_path
+
+    if demo_case_path().exists():
+        window.open_path(demo_case_path())
+        return
+    window.start_page.set_message("Preparing the demo case (first run only)… You can open or import your own case now.")
+    window.statusBar().showMessage("Preparing the demo case…")
+
+    def ready(path: Path | None) -> None:
+        window.start_page.set_message("")
+        window.statusBar().showMessage("Demo case ready", 5000)
+        if path is not None and window.case is None:
+            window.open_path(Path(path))
+
+    def failed(error: Exception) -> None:
+        window.start_page.set_message("")
+        window.statusBar().showMessage(f"The demo case could not be prepared: {error}")
+
+    workers.run_task(_ensure_demo_case, on_result=ready, on_error=failed)

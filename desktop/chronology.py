@@ -288,7 +288,7 @@ class ChronologyModel(QAbstractTableModel):
             if key == "significance" and int(row.get("significance") or 0) >= 3:
                 return QBrush(_CRITICAL_FOREGROUND)
         if role == Qt.ItemDataRole.FontRole:
-            if key == "summary" and int(row.get("significance") or 0) >= 3:
+            if key == "significance" and int(row.get("significance") or 0) >= 3:
                 font = QFont()
                 font.setBold(True)
                 return font

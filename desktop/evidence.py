@@ -1,6 +1,8 @@
 """A list of evidence (risk mentions, gap evidence), each row opening its source note."""
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
@@ -16,16 +18,17 @@ class EvidenceList(QTreeWidget):
 
     open_evidence = Signal(str, int, int)
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, *, show_category: bool = True) -> None:
         super().__init__(parent)
         self.setAccessibleName(name)
-        self.setHeaderLabels(["Note date", "Risk", "Status", "Who", "Evidence"])
+        self.setHeaderLabels(["Note date", "Status", "Evidence", "Risk", "About"])
         self.setRootIsDecorated(False)
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        for column, width in enumerate((100, 170, 150, 130)):
+        for column, width in enumerate((100, 110, 420, 170, 130)):
             self.setColumnWidth(column, width)
+        self.setColumnHidden(3, not show_category)
         self.itemActivated.connect(self._open)
         self.currentItemChanged.connect(lambda current, _previous: self._open(current))
 
@@ -37,16 +40,16 @@ class EvidenceList(QTreeWidget):
                 status = "About someone else"
             item = QTreeWidgetItem([
                 formatting.uk_date(mention.note_date),
-                formatting.risk_label(mention.category) + (f" ({mention.cin_code})" if mention.cin_code else ""),
                 status,
-                mention.person or "",
                 mention.sentence,
+                formatting.risk_label(mention.category) + (f" ({mention.cin_code})" if mention.cin_code else ""),
+                mention.person or "",
             ])
             item.setData(0, SPAN_ROLE, (mention.note_id, mention.start, mention.end))
-            item.setToolTip(4, mention.sentence)
+            item.setToolTip(2, f"<p>{html.escape(mention.sentence)}</p>")
             self.addTopLevelItem(item)
         if not mentions:
-            item = QTreeWidgetItem(["", "", "", "", empty_text])
+            item = QTreeWidgetItem(["", "", empty_text])
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.addTopLevelItem(item)
 

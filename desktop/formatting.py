@@ -72,10 +72,10 @@ RISK_LABELS: dict[str, str] = {
 
 STATUS_LABELS: dict[str, str] = {
     "current": "Current",
-    "negated": "Negated (ruled out)",
+    "negated": "Ruled out",
     "historical": "Historical",
-    "hypothetical": "Planned / hypothetical",
-    "uncertain": "Uncertain / alleged",
+    "hypothetical": "If / planned",
+    "uncertain": "Uncertain",
 }
 
 EVENT_STATUS_LABELS: dict[str, str] = {**STATUS_LABELS, "hypothetical": "Planned"}

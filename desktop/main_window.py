@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from desktop import formatting, workers
 from desktop.chronology import ChronologyView, default_filters
+from desktop.export_dialog import ExportDialog, export_word
 from desktop.gaps import GapsView
 from desktop.import_dialog import IMPORTABLE, ImportRun, describe_report
 from desktop.note_reader import NoteReader
@@ -127,6 +128,7 @@ class CaseBar(QFrame):
             facts.append("encrypted")
         self.facts.setText("   ·   ".join(facts))
         self.processing.setVisible(bool(summary.get("imports_incomplete")))
+        self.subject_button.setText("Child details…" if subjects else "Set the child…")
         self.subject_button.show()
 
 
@@ -162,12 +164,17 @@ class StartPage(QWidget):
         self.recent_label = QLabel("<b>Recent cases</b>")
         drop = QLabel("Or drag export files (CSV, Excel, Word, PDF, text, HTML) onto this window.")
         drop.setObjectName("muted")
+        self.message = QLabel()
+        self.message.setObjectName("processing")
+        self.message.setWordWrap(True)
+        self.message.hide()
         box = QVBoxLayout()
         box.addWidget(title)
         box.addWidget(intro)
         box.addSpacing(12)
         box.addLayout(buttons)
         box.addWidget(drop)
+        box.addWidget(self.message)
         box.addSpacing(18)
         box.addWidget(self.recent_label)
         box.addWidget(self.recent, 1)
@@ -178,6 +185,10 @@ class StartPage(QWidget):
         outer.addStretch(1)
         outer.addWidget(holder, 4)
         outer.addStretch(1)
+
+    def set_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def set_recent(self, paths: list[str]) -> None:
         self.recent.clear()
@@ -291,9 +302,11 @@ class MainWindow(QMainWindow):
 
     case_opened = Signal()
 
-    def __init__(self, settings: Settings | None = None, *, preload_language_model: bool = True) -> None:
+    def __init__(self, settings: Settings | None = None, *, preload_language_model: bool = True,
+                 remember_layout: bool = True) -> None:
         super().__init__()
         self.settings = settings or Settings()
+        self.remember_layout = remember_layout
         self.case: Case | None = None
         self.passphrase: str | None = None
         self.import_run: ImportRun | None = None
@@ -356,14 +369,16 @@ class MainWindow(QMainWindow):
         self.reader_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reader_dock)
-        self.resizeDocks([self.reader_dock], [430], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.reader_dock], [420], Qt.Orientation.Horizontal)
+        self.reader_dock.hide()  # shown when there is a note to read
 
         self._connect_views()
         self._make_menus()
         self.statusBar().showMessage("Ready")
         self._refresh_timer = QTimer(self, interval=REFRESH_DURING_IMPORT_MS)
         self._refresh_timer.timeout.connect(self._refresh_during_import)
-        self._restore_layout()
+        if remember_layout:
+            self._restore_layout()
         self.show_case(None)
         self._preload = preload_language_model
         self._language_model_task: workers.Task | None = None
@@ -405,6 +420,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.import_action = self._action(file_menu, "&Import case notes…", "Ctrl+I", self.choose_import,
                                           "Import export files (CSV, Excel, Word, PDF, text, HTML)")
+        self.export_action = self._action(file_menu, "&Export chronology to Word…", "Ctrl+E", self.export_to_word,
+                                          "Write the chronology as a Word document")
         file_menu.addSeparator()
         self.close_action = self._action(file_menu, "&Close case", "Ctrl+W", self.close_case)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
@@ -483,6 +500,7 @@ class MainWindow(QMainWindow):
         self.note_reader.clear()
         self.navigation.setEnabled(case is not None)
         self.close_action.setEnabled(case is not None)
+        self.export_action.setEnabled(case is not None)
         for action in self.chronology.correction_actions:
             action.setEnabled(case is not None)
         self.chronology.set_case(case)
@@ -602,6 +620,7 @@ class MainWindow(QMainWindow):
     def read_event(self, row: dict[str, Any]) -> None:
         if self.case is not None:
             self.note_reader.show_note(self.case, row["note_id"], row["start"], row["end"])
+            self.reader_dock.show()
 
     def _read_event_focused(self, row: dict[str, Any]) -> None:
         self.read_event(row)
@@ -704,6 +723,60 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(problem or "The interrupted import is complete", 10000)
         self.refresh_all()
 
+    # --- exporting --------------------------------------------------------------------------
+
+    def export_to_word(self) -> None:
+        """Ask what to export and where, then write the Word document in the background."""
+        if self.case is None:
+            return
+        view = self.chronology
+        described = "; ".join(view.model.filters.describe(view.filter_bar.defaults))
+        dialog = ExportDialog(len(view.model.rows), len(view.selected_rows()), described, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        suggested = Path(self.settings.get("last_folder") or Path.home()) / f"{self.case.path.stem} chronology.docx"
+        out, _ = QFileDialog.getSaveFileName(self, "Save the chronology", str(suggested), "Word documents (*.docx)")
+        if not out:
+            return
+        out_path = Path(out if out.lower().endswith(".docx") else out + ".docx")
+        self.settings.set("last_folder", str(out_path.parent))
+        self.start_export(out_path, dialog.choice(), anonymise=dialog.anonymise.isChecked(),
+                          summary=dialog.summary.isChecked(), timeline=dialog.timeline.isChecked())
+
+    def start_export(self, out_path: Path, choice: str, *, anonymise: bool = False, summary: bool = True,
+                     timeline: bool = True) -> workers.Task:
+        """Export ``choice`` ("filter": the rows shown, "selection", or "key": all key events)."""
+        assert self.case is not None
+        options: dict[str, Any] = {"anonymise": anonymise, "sections": set()}
+        if choice == "filter":
+            options["event_ids"] = [row["id"] for row in self.chronology.model.rows]
+        elif choice == "selection":
+            options["event_ids"] = [row["id"] for row in self.chronology.selected_rows()]
+        if summary:
+            options["sections"].add("summary")
+        if timeline:
+            if "timeline" in self._dirty:
+                self._dirty.discard("timeline")
+                self.timeline.set_case(self.case)
+            options["sections"].add("timeline")
+            options["timeline_png"] = self.timeline.render_png()
+        self.statusBar().showMessage(f"Writing {out_path.name}…")
+        return workers.run_task(
+            export_word, self.case.path, self.passphrase, out_path,
+            on_result=lambda result: self._export_done(out_path, result),
+            on_error=lambda error: self._export_failed(error), **options,
+        )
+
+    def _export_done(self, out_path: Path, result: Any) -> None:
+        count = getattr(result, "count", None)
+        self.statusBar().showMessage(f"Saved {count} entries to {out_path}" if count is not None
+                                     else f"Saved {out_path}", 15000)
+
+    def _export_failed(self, error: Exception) -> None:
+        self.statusBar().showMessage("The export failed")
+        QMessageBox.warning(self, "Export failed", str(error) if isinstance(error, CaseLensError)
+                            else f"The chronology could not be written ({error}).")
+
     # --- drag and drop ----------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
@@ -782,7 +855,8 @@ class MainWindow(QMainWindow):
                 return
             self.import_run.cancel()
             workers.wait_for_all()
-        self.save_settings()
+        if self.remember_layout:
+            self.save_settings()
         workers.wait_for_all(60000)
         if self.case is not None:
             self.case.close()

@@ -23,22 +23,25 @@ class RisksView(QWidget):
         self.case: Case | None = None
         self.table = QTreeWidget()
         self.table.setAccessibleName("Risk categories")
-        self.table.setHeaderLabels(["Risk", "CIN code", "First seen", "Last seen", "Current mentions", "Trend (6 months)",
-                                    "Not current"])
+        self.table.setHeaderLabels(["Risk", "CIN code", "First seen", "Last seen", "Current", "Trend", "Not current"])
+        self.table.headerItem().setToolTip(4, "Mentions of this risk as current, about the child's household")
+        self.table.headerItem().setToolTip(5, "The last 6 months of the record against the 6 months before")
+        self.table.headerItem().setToolTip(6, "Mentions ruled out, historical, planned, uncertain or about someone "
+                                              "outside the household: never counted as current")
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
-        for column, width in enumerate((260, 90, 110, 110, 130, 140, 100)):
+        for column, width in enumerate((250, 80, 110, 110, 80, 110, 90)):
             self.table.setColumnWidth(column, width)
         self.table.currentItemChanged.connect(self._category_chosen)
         self.current_caption = QLabel("<b>Current</b> — counted")
-        self.current = EvidenceList("Current risk mentions")
+        self.current = EvidenceList("Current risk mentions", show_category=False)
         self.other_caption = QLabel("<b>Not counted as current</b> — ruled out, historical, planned, uncertain, "
                                     "or about someone outside the household")
         self.other_caption.setWordWrap(True)
-        self.other = EvidenceList("Mentions not counted as current")
+        self.other = EvidenceList("Mentions not counted as current", show_category=False)
         for evidence in (self.current, self.other):
             evidence.open_evidence.connect(self.open_evidence)
-        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower = QSplitter(Qt.Orientation.Vertical)
         for caption, evidence in ((self.current_caption, self.current), (self.other_caption, self.other)):
             box = QWidget()
             box_layout = QVBoxLayout(box)
@@ -49,8 +52,10 @@ class RisksView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(splitter)

@@ -89,8 +89,9 @@ class SummaryView(QWidget):
             heading = html.escape(summary.get("title") or "Subject child not set")
         notes = ""
         if summary.get("undated_notes"):
-            notes = (f"<p class='processing'>{summary['undated_notes']} notes have no date: they are kept but "
-                     "left out of the chronology's date order.</p>")
+            count = summary["undated_notes"]
+            notes = (f"<p class='processing'>{count} {'note has' if count == 1 else 'notes have'} no date: "
+                     "kept, and listed at the end of the chronology.</p>")
         return f"<h1>{heading}</h1>{notes}"
 
     def _risks(self, case: Case) -> str:
@@ -141,7 +142,7 @@ class SummaryView(QWidget):
             relationship = formatting.relationship_label(p.get("relationship")) or "Relationship unknown"
             if p.get("side"):
                 relationship += f" ({p['side']})"
-            where = {True: "lives in the household", False: "lives elsewhere"}.get(p.get("household"), "household not known")
+            where = {True: "in household", False: "lives elsewhere"}.get(p.get("household"), "not known")
             out.append(f"<tr><td><b>{html.escape(p.get('name') or relationship)}</b></td>"
                        f"<td>{html.escape(relationship)}</td><td class='muted'>{where}</td></tr>")
         out.append("</table>")
@@ -160,7 +161,7 @@ class SummaryView(QWidget):
             reach = ", ".join([*(contacts.get("phones") or []), *(contacts.get("emails") or [])])
             role = " · ".join(x for x in (p.get("role"), p.get("organisation")) if x)
             out.append(f"<tr><td><b>{html.escape(p.get('name') or role or 'Unnamed')}</b></td>"
-                       f"<td>{html.escape(role)}</td><td>{html.escape(reach) or '<span class=muted>no contact details</span>'}</td></tr>")
+                       f"<td>{html.escape(role)}</td><td>{html.escape(reach)}</td></tr>")
         out.append("</table>")
         return "".join(out)
 

@@ -75,6 +75,7 @@ class TimelineCanvas(QGraphicsView):
         self.end_year = self.start_year
         self.marks: dict[str, QGraphicsEllipseItem] = {}
         self.selected_id: str | None = None
+        self.lane_height = float(LANE_HEIGHT)
 
     def set_data(self, events: list[dict[str, Any]], risk_marks: list[tuple[str, str, str]]) -> None:
         self.events = [e for e in events if e.get("date")]
@@ -88,13 +89,13 @@ class TimelineCanvas(QGraphicsView):
         """Zoom so the whole record fits the width."""
         span = self.end_year - self.start_year + 1
         available = max(300, self.viewport().width() - LABEL_WIDTH - 30)
-        self.pixels_per_year = max(60.0, available / span)
+        self.pixels_per_year = max(20.0, available / span)
         self.layout_scene()
 
     def zoom(self, factor: float) -> None:
         centre = self.mapToScene(self.viewport().rect().center())
         year_at_centre = self._year_of(centre.x())
-        self.pixels_per_year = min(20000.0, max(40.0, self.pixels_per_year * factor))
+        self.pixels_per_year = min(20000.0, max(20.0, self.pixels_per_year * factor))
         self.layout_scene()
         self.centerOn(self._x_of(year_at_centre), centre.y())
         self.zoom_changed.emit()
@@ -117,19 +118,30 @@ class TimelineCanvas(QGraphicsView):
         scene = self.scene()
         scene.clear()
         self.marks = {}
+        self.lane_height = max(float(LANE_HEIGHT), (self.viewport().height() - TOP - 24) / len(LANES))
+        step = self.lane_height / 7
         width = self._x_of(self.end_year + 1) + 20
-        height = TOP + LANE_HEIGHT * len(LANES) + 10
+        height = TOP + self.lane_height * len(LANES) + 10
         scene.setSceneRect(0, 0, width, height)
         grid = QPen(QColor("#d8dee4"))
         for number, (_key, _title, _colour, _types) in enumerate(LANES):
-            top = TOP + number * LANE_HEIGHT
-            band = QGraphicsRectItem(0, top, width, LANE_HEIGHT)
+            top = TOP + number * self.lane_height
+            band = QGraphicsRectItem(0, top, width, self.lane_height)
             band.setBrush(QBrush(QColor("#f7f9fb" if number % 2 else "#ffffff")))
             band.setPen(QPen(Qt.PenStyle.NoPen))
             band.setZValue(-2)
             scene.addItem(band)
         label_font = QFont(self.font())
         label_font.setBold(True)
+        for number, (_key, title, colour, _types) in enumerate(LANES):
+            # Lane names in the scene too, so a rendered picture (the Word report) carries them.
+            top = TOP + number * self.lane_height
+            swatch = QGraphicsRectItem(6, top + self.lane_height / 2 - 6, 12, 12)
+            swatch.setBrush(QBrush(QColor(colour)))
+            swatch.setPen(QPen(Qt.PenStyle.NoPen))
+            scene.addItem(swatch)
+            name = scene.addSimpleText(title, label_font)
+            name.setPos(24, top + self.lane_height / 2 - name.boundingRect().height() / 2)
         months = self.pixels_per_year >= 700
         for year in range(self.start_year, self.end_year + 2):
             x = self._x_of(year)
@@ -154,7 +166,7 @@ class TimelineCanvas(QGraphicsView):
             bucket = (lane, int(x // 10))
             offset = stack.get(bucket, 0)
             stack[bucket] = offset + 1
-            y = TOP + lane * LANE_HEIGHT + LANE_HEIGHT / 2 + ((offset % 5) - 2) * 9
+            y = TOP + lane * self.lane_height + self.lane_height / 2 + ((offset % 5) - 2) * step
             mark = QGraphicsEllipseItem(x - radius, y - radius, radius * 2, radius * 2)
             mark.setBrush(QBrush(colour if significance >= 2 else colour.lighter(160)))
             mark.setPen(QPen(colour.darker(130), 1))
@@ -168,9 +180,10 @@ class TimelineCanvas(QGraphicsView):
             scene.addItem(mark)
             self.marks[event["id"]] = mark
         risk_colour = QColor(LANES[RISK_LANE][2])
+        rows = {category: number for number, category in enumerate(sorted({c for _d, c, _n in self.risk_marks}))}
         for when, category, _note_id in self.risk_marks:
             x = self._x_of(self._fraction(when))
-            y = TOP + RISK_LANE * LANE_HEIGHT + 12 + (hash(category) % 5) * 9
+            y = TOP + RISK_LANE * self.lane_height + step + (rows[category] % 6) * step
             tick = QGraphicsRectItem(x - 1.5, y - 4, 3, 8)
             tick.setBrush(QBrush(risk_colour))
             tick.setPen(QPen(Qt.PenStyle.NoPen))
@@ -178,6 +191,12 @@ class TimelineCanvas(QGraphicsView):
             scene.addItem(tick)
         if self.selected_id:
             self.highlight(self.selected_id)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        wanted = max(float(LANE_HEIGHT), (self.viewport().height() - TOP - 24) / len(LANES))
+        if abs(wanted - self.lane_height) > 2:
+            self.layout_scene()
 
     def highlight(self, event_id: str | None) -> None:
         previous = self.marks.get(self.selected_id or "")
@@ -229,10 +248,10 @@ class TimelineCanvas(QGraphicsView):
         font.setBold(True)
         painter.setFont(font)
         for number, (_key, title, colour, _types) in enumerate(LANES):
-            top = origin.y() + TOP + number * LANE_HEIGHT
-            painter.fillRect(6, int(top + LANE_HEIGHT / 2 - 6), 12, 12, QColor(colour))
+            top = origin.y() + TOP + number * self.lane_height
+            painter.fillRect(6, int(top + self.lane_height / 2 - 6), 12, 12, QColor(colour))
             painter.setPen(QColor("#1f2d3d"))
-            painter.drawText(QRectF(24, top, LABEL_WIDTH - 30, LANE_HEIGHT),
+            painter.drawText(QRectF(24, top, LABEL_WIDTH - 30, self.lane_height),
                              int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap), title)
         painter.restore()
 
@@ -301,15 +320,20 @@ class TimelineView(QWidget):
         if self.case is not None:
             self.canvas.fit()
 
-    def render_png(self, width: int = 1600, height: int = 520) -> bytes:
+    def render_png(self, width: int = 1600, height: int = 700) -> bytes:
         """The whole timeline as PNG bytes (for the Word report)."""
         from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 
         scene = self.canvas.scene()
-        image = QImage(width, height, QImage.Format.Format_ARGB32)
+        source = scene.sceneRect()
+        scale = min(2.0, width / max(1.0, source.width()))
+        image = QImage(int(source.width() * scale), min(height * 2, int(source.height() * scale)),
+                       QImage.Format.Format_ARGB32)
         image.fill(QColor("white"))
         painter = QPainter(image)
-        scene.render(painter, QRectF(0, 0, width, height), scene.sceneRect())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scene.render(painter, QRectF(0, 0, image.width(), image.height()), source,
+                     Qt.AspectRatioMode.KeepAspectRatio)
         painter.end()
         data = QByteArray()
         buffer = QBuffer(data)

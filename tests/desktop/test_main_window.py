@@ -34,8 +34,9 @@ def test_risks_keep_negated_mentions_apart(window):
     alcohol = next(view.table.topLevelItem(i) for i in range(len(labels)) if labels[i] == "Alcohol misuse")
     assert alcohol.text(4) == "0" and alcohol.text(6) == "1"
     view.table.setCurrentItem(alcohol)
-    assert view.current.topLevelItem(0).text(4) == "No current mentions."
-    assert "ruled out" in view.other.topLevelItem(0).text(2).lower()
+    assert view.current.topLevelItem(0).text(2) == "No current mentions."
+    assert view.other.topLevelItem(0).text(1) == "Ruled out"
+    assert "no concerns about alcohol" in view.other.topLevelItem(0).text(2)
     view.other.setCurrentItem(view.other.topLevelItem(0))
     assert window.note_reader.highlighted_text() == "no concerns about alcohol"
 
@@ -96,3 +97,19 @@ def test_closing_the_case_shows_the_start_page_with_recent_cases(window, small_c
     assert window.start_page.recent.count() == 1
     window.start_page.recent.itemActivated.emit(window.start_page.recent.item(0))
     assert window.case is not None and window.case.path == small_case.path
+
+
+def test_export_to_word_writes_the_rows_shown_with_the_timeline(window, tmp_path):
+    from docx import Document
+
+    bar = window.chronology.filter_bar
+    bar.event_type.setCurrentIndex(bar.event_type.findData("arrest"))
+    out = tmp_path / "chronology.docx"
+    window.start_export(out, "filter", summary=False, timeline=True)
+    assert out.exists()
+    document = Document(str(out))
+    text = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "Dad was arrested" in text
+    assert "Police attended" not in text
+    assert document.inline_shapes  # the timeline picture
+    assert "Saved 1 entries" in window.statusBar().currentMessage()
