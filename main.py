@@ -246,21 +246,21 @@ def _run_export(args: argparse.Namespace) -> int:
 
             document = case_to_json(case)
             _write_atomically(args.out, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
-        elif args.format == "csv":
+            with case.transaction():
+                audit.record(case, "export", {"format": "json", "file": str(args.out)})
+            print(f"Exported the whole case to {args.out}.")
+            return 0
+        options: dict[str, Any] = {"date_from": date_from, "date_to": date_to, "key_only": key_only,
+                                   "anonymise": args.anonymise}
+        # The report writers record the export in the audit trail themselves.
+        if args.format == "csv":
             csv_export = _optional_module("reports.csv_export", "CSV export")
-            csv_export.export_csv(case, args.out, date_from=date_from, date_to=date_to, key_only=key_only,
-                                  anonymise=args.anonymise)
+            result = csv_export.export_csv(case, args.out, **options)
         else:
             word = _optional_module("reports.word", "Word export")
-            word.export_docx(case, args.out, date_from=date_from, date_to=date_to, key_only=key_only,
-                             anonymise=args.anonymise, template=args.template)
-        detail: dict[str, Any] = {"format": args.format, "out": str(args.out)}
-        if args.format != "json":
-            detail.update({"from": date_from and date_from.isoformat(), "to": date_to and date_to.isoformat(),
-                           "key_only": key_only, "anonymised": args.anonymise})
-        with case.transaction():
-            audit.record(case, "export", detail)
-    print(f"Exported {args.format} to {args.out}.")
+            result = word.export_docx(case, args.out, template=args.template, **options)
+    count = getattr(result, "count", None)
+    print(f"Exported {'' if count is None else f'{count} events '}to {args.out}.")
     return 0
 
 

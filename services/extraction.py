@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from store import Case, audit
+from store.cases import set_subjects
 from store.facts import iter_rows, replace_case_facts, replace_note_facts
 from store.notes import set_import_status
+from store.tables import NOTE_FACT_TABLES
 
 from services.progress import EtaClock, ProgressCallback, format_eta, report
 
@@ -42,6 +44,7 @@ class NoteFactsLike(Protocol):
     events: Sequence[Mapping[str, Any]]
     risks: Sequence[Mapping[str, Any]]
     strengths: Sequence[Mapping[str, Any]]
+    # Optional: ``gap_evidence`` rows ``{"id", "note_id", "item", "start", "end"}``.
 
 
 @dataclass
@@ -55,6 +58,7 @@ class CaseRows:
     events: list[dict[str, Any]]
     risks: list[dict[str, Any]]
     strengths: list[dict[str, Any]]
+    gap_evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
 Resolution = tuple[
@@ -169,10 +173,10 @@ def extract_case(
 
 def _extract_batch(case: Case, extractor: Extractor, batch: Sequence[NoteInput]) -> None:
     ids = [note.id for note in batch]
-    rows: dict[str, list[dict[str, Any]]] = {"mentions": [], "events": [], "risks": [], "strengths": []}
+    rows: dict[str, list[dict[str, Any]]] = {table: [] for table in NOTE_FACT_TABLES}
     for facts in extractor.extract(batch):
         for table, bucket in rows.items():
-            for row in getattr(facts, table):
+            for row in getattr(facts, table, ()):
                 row = dict(row)
                 row.setdefault("note_id", facts.note_id)
                 bucket.append(row)
@@ -193,7 +197,8 @@ def case_rows(case: Case) -> CaseRows:
     ))
     note_ids = {note["id"] for note in notes}
     subjects = list(case.db.query("SELECT person_id, name, dob, source_ref FROM subjects ORDER BY rowid"))
-    return CaseRows(subjects, notes, facts("mentions"), facts("events"), facts("risks"), facts("strengths"))
+    return CaseRows(subjects, notes, facts("mentions"), facts("events"), facts("risks"), facts("strengths"),
+                    facts("gap_evidence"))
 
 
 def resolve_case(case: Case, extractor: Extractor, progress: ProgressCallback | None = None) -> None:
@@ -204,7 +209,11 @@ def resolve_case(case: Case, extractor: Extractor, progress: ProgressCallback | 
 def _resolve(case: Case, extractor: Extractor, progress: ProgressCallback | None) -> None:
     report(progress, "resolving", 0, 1, "Linking people and merging repeated events")
     people, updates, gaps = extractor.resolve(case_rows(case))
-    replace_case_facts(case, people, updates, gaps)
+    with case.transaction():
+        replace_case_facts(case, people, updates, gaps)
+        subjects = [{"person_id": p["id"], "name": p.get("name"), "dob": p.get("dob")} for p in people if p.get("subject")]
+        if subjects:
+            set_subjects(case, subjects)
     report(progress, "resolving", 1, 1, "")
 
 

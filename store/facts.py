@@ -1,4 +1,4 @@
-"""Extraction output: per-note facts (mentions, events, risks, strengths) and case-level facts
+"""Extraction output: per-note facts (mentions, events, risks, strengths, gap evidence) and case-level facts
 (people, gaps, and updates such as which person a mention is about).
 
 Rows are shaped as the JSON interchange; keys beyond the contracted fields are kept in the
@@ -25,10 +25,14 @@ def replace_note_facts(
     events: Iterable[Mapping[str, Any]] = (),
     risks: Iterable[Mapping[str, Any]] = (),
     strengths: Iterable[Mapping[str, Any]] = (),
+    gap_evidence: Iterable[Mapping[str, Any]] = (),
 ) -> None:
-    """Replace the extraction output of exactly these notes, in one transaction."""
+    """Replace the extraction output of exactly these notes, in one transaction.
+    ``gap_evidence`` rows are ``{"id", "note_id", "item", "start", "end"}``: statements that
+    answer an item of the gaps checklist."""
     note_ids = list(note_ids)
-    given = {"mentions": mentions, "events": events, "risks": risks, "strengths": strengths}
+    given = {"mentions": mentions, "events": events, "risks": risks, "strengths": strengths,
+             "gap_evidence": gap_evidence}
     with case.transaction():
         db = case.db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS replaced_notes (id TEXT PRIMARY KEY)")

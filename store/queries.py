@@ -85,6 +85,65 @@ def chronology(
     Each row has the event's contracted fields, ``curated`` and the source note's
     ``note_date``, ``note_type``, ``author``, ``agency`` and ``note_title``.
     """
+    where, params = _chronology_filter(
+        date_from=date_from, date_to=date_to, types=types, person_id=person_id, risk_category=risk_category,
+        min_significance=min_significance, text=text, include_statuses=include_statuses, hidden=hidden,
+        include_duplicates=include_duplicates, order=order,
+    )
+    cursor = case.db.execute(_CHRONOLOGY_SQL + where, params)
+    names = [d[0] for d in cursor.description]
+    rows = []
+    for values in cursor:
+        row = dict(zip(names, values))
+        row["people"] = json.loads(row["people"]) if row["people"] else []
+        for name in _EVENT_BOOLEANS:
+            row[name] = bool(row[name])
+        row["curated"] = bool(row["curated"])
+        rows.append(row)
+    return rows
+
+
+def chronology_ids(case: Case, **filters: Any) -> list[str]:
+    """The ids of the events ``chronology(case, **filters)`` returns, in the same order —
+    cheap enough to re-run on every filter change; fetch the rows shown with ``events``."""
+    where, params = _chronology_filter(**filters)
+    return [row[0] for row in case.db.execute(_CHRONOLOGY_SQL.replace("SELECT * FROM (", "SELECT v.id FROM (", 1) + where, params)]
+
+
+def events(case: Case, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Chronology rows (curation applied) for the given event ids, keyed by id."""
+    ids = list(ids)
+    result: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        where = f" WHERE v.id IN ({marks})"
+        cursor = case.db.execute(_CHRONOLOGY_SQL + where, chunk)
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values))
+            row["people"] = json.loads(row["people"]) if row["people"] else []
+            for name in (*_EVENT_BOOLEANS, "curated"):
+                row[name] = bool(row[name])
+            result[row["id"]] = row
+    return result
+
+
+def _chronology_filter(
+    *,
+    date_from: date | str | None = None,
+    date_to: date | str | None = None,
+    types: Iterable[str] | None = None,
+    person_id: str | None = None,
+    risk_category: str | None = None,
+    min_significance: int | None = None,
+    text: str | None = None,
+    include_statuses: Iterable[str] = DEFAULT_STATUSES,
+    hidden: bool = False,
+    include_duplicates: bool = False,
+    order: str = "asc",
+) -> tuple[str, list[Any]]:
+    """The WHERE and ORDER BY of a chronology query, with its parameters."""
     if order not in ("asc", "desc"):
         raise ValueError("order must be 'asc' or 'desc'")
     clauses: list[str] = []
@@ -100,7 +159,8 @@ def chronology(
         clauses.append(f"v.type IN ({', '.join('?' for _ in types)})" if types else "0")
         params.extend(types)
     statuses = list(include_statuses)
-    clauses.append(f"v.status IN ({', '.join('?' for _ in statuses)})" if statuses else "0")
+    status_marks = ", ".join("?" for _ in statuses) or "NULL"
+    clauses.append(f"v.status IN ({status_marks})")
     params.extend(statuses)
     if min_significance is not None:
         clauses.append("v.significance >= ?")
@@ -109,10 +169,8 @@ def chronology(
         clauses.append("EXISTS (SELECT 1 FROM json_each(v.people) p WHERE p.value = ?)")
         params.append(person_id)
     if risk_category is not None:
-        marks = ", ".join("?" for _ in statuses) or "NULL"
-        clauses.append(
-            f"EXISTS (SELECT 1 FROM risks r WHERE r.note_id = v.note_id AND r.category = ? AND r.status IN ({marks}))"
-        )
+        # Not correlated: the notes with such a risk are found once, then looked up.
+        clauses.append(f"v.note_id IN (SELECT note_id FROM risks WHERE category = ? AND status IN ({status_marks}))")
         params.append(risk_category)
         params.extend(statuses)
     if text:
@@ -129,21 +187,10 @@ def chronology(
         clauses.append("v.duplicate_of IS NULL")
     direction = "DESC" if order == "desc" else "ASC"
     sql = (
-        _CHRONOLOGY_SQL
-        + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        (" WHERE " + " AND ".join(clauses) if clauses else "")
         + f" ORDER BY v.date IS NULL, v.date {direction}, v.note_date {direction}, v.note_id, v.start"
     )
-    cursor = case.db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    rows = []
-    for values in cursor:
-        row = dict(zip(names, values))
-        row["people"] = json.loads(row["people"]) if row["people"] else []
-        for name in _EVENT_BOOLEANS:
-            row[name] = bool(row[name])
-        row["curated"] = bool(row["curated"])
-        rows.append(row)
-    return rows
+    return sql, params
 
 
 def fts_query(text: str) -> str:

@@ -200,14 +200,29 @@ CREATE TABLE audit (
 INSERT INTO case_info (id, title, created_at) VALUES (1, NULL, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 """
 
+# Per-note evidence for the gaps checklist ("GP named", "child's views recorded"...), from which
+# case-level resolution decides each gap; kept per note so re-extracting one note replaces it.
+_V2 = """
+CREATE TABLE gap_evidence (
+    id TEXT PRIMARY KEY,
+    note_id TEXT NOT NULL,
+    item TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    extra TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX gap_evidence_note ON gap_evidence (note_id);
+"""
+
 # Index i holds the script that takes a case from schema version i to i + 1.
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(db: sqlite_utils.Database, path: Path, *, create: bool) -> None:
     """Check that ``db`` is a CaseLens case this version can read, and bring it up to date.
     An empty database becomes a new case only when ``create`` is true."""
+    target = len(MIGRATIONS)
     version = db.execute("PRAGMA user_version").fetchone()[0]
     app_id = db.execute("PRAGMA application_id").fetchone()[0]
     has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
@@ -216,9 +231,9 @@ def migrate(db: sqlite_utils.Database, path: Path, *, create: bool) -> None:
             raise CaseLensError("E204", file=path, detail="the database is empty")
     elif app_id != APPLICATION_ID:
         raise CaseLensError("E204", file=path, detail="it was not made by CaseLens")
-    if version > SCHEMA_VERSION:
-        raise CaseLensError("E205", file=path, found=version, supported=SCHEMA_VERSION)
-    for number in range(version, SCHEMA_VERSION):
+    if version > target:
+        raise CaseLensError("E205", file=path, found=version, supported=target)
+    for number in range(version, target):
         script = (
             f"BEGIN;\n{MIGRATIONS[number]}\n"
             f"PRAGMA application_id = {APPLICATION_ID};\n"
@@ -230,7 +245,7 @@ def migrate(db: sqlite_utils.Database, path: Path, *, create: bool) -> None:
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
             raise
-    if version < SCHEMA_VERSION:
+    if version < target:
         # Put the header in the case file itself, not only in the WAL, so the file is
         # recognised (plain or encrypted) even if the process dies right after.
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

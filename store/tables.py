@@ -19,10 +19,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "strengths": ("id", "note_id", "start", "end", "text", "category", "status", "negated",
                   "historical", "hypothetical", "uncertain", "experiencer", "person_id"),
     "gaps": ("item", "found", "evidence"),
+    "gap_evidence": ("id", "note_id", "item", "start", "end"),
 }
 KEYS: dict[str, str] = {"people": "id", "mentions": "id", "events": "id", "risks": "id",
-                        "strengths": "id", "gaps": "item"}
-NOTE_FACT_TABLES = ("mentions", "events", "risks", "strengths")
+                        "strengths": "id", "gaps": "item", "gap_evidence": "id"}
+NOTE_FACT_TABLES = ("mentions", "events", "risks", "strengths", "gap_evidence")
 CASE_FACT_TABLES = ("people", "gaps")
 
 BOOLEANS = {"approximate", "reviewed", "hidden", "negated", "historical", "hypothetical",
@@ -40,6 +41,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                   "hypothetical": False, "uncertain": False, "experiencer": "subject"},
     "gaps": {"found": False, "evidence": []},
     "mentions": {},
+    "gap_evidence": {},
 }
 
 

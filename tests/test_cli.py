@@ -9,16 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import extractors
 import main
-from tests.store.factory import KeywordExtractor, simple_read_export, write_csv
+from tests.store.factory import KeywordExtractor, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def simple_reader(monkeypatch):
-    monkeypatch.setattr(extractors, "read_export", simple_read_export, raising=False)
 
 
 @pytest.fixture

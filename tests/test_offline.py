@@ -7,9 +7,8 @@ import socket
 
 import pytest
 
-import extractors
 import main
-from tests.store.factory import simple_read_export, write_csv
+from tests.store.factory import write_csv
 
 _NETWORK_FAMILIES = {socket.AF_INET, socket.AF_INET6}
 
@@ -62,7 +61,6 @@ def test_the_guard_catches_network_use_and_allows_local_sockets(no_network):
 
 
 def test_import_and_export_work_offline(tmp_path, monkeypatch, no_network, capsys):
-    monkeypatch.setattr(extractors, "read_export", simple_read_export, raising=False)
     export = write_csv(tmp_path / "notes.csv", [("1", "12/03/2023", "Home visit."), ("2", "13/03/2023", "School call.")])
     case = tmp_path / "case.caselens"
     assert main.main(["import", str(export), "--case", str(case), "--no-extract"]) == 0

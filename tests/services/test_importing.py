@@ -3,18 +3,11 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 
-import extractors
 from services.importing import file_sha256, import_files
-from store import open_case
+from store import cases, open_case
 from store.facts import iter_rows
-from tests.store.factory import KeywordExtractor, simple_read_export, write_csv
-
-
-@pytest.fixture(autouse=True)
-def simple_reader(monkeypatch):
-    monkeypatch.setattr(extractors, "read_export", simple_read_export, raising=False)
+from tests.store.factory import KeywordExtractor, write_csv
 
 
 def _count(case_path, table):
@@ -51,7 +44,7 @@ def test_a_missing_file_is_refused(tmp_path):
 
 def test_import_then_extract_and_resolve_once(tmp_path):
     a = write_csv(tmp_path / "a.csv", [("1", "12/03/2023", "Mum shouting, police called.")])
-    b = write_csv(tmp_path / "b.csv", [("2", "14/03/2023", "Mum calm at visit.")])
+    b = write_csv(tmp_path / "b.csv", [("2", "14/03/2023", "Mum calm at visit. GP is Dr Patel.")])
     extractor = KeywordExtractor()
     seen = []
     report = import_files(tmp_path / "case.caselens", [a, b], extractor=extractor, progress=seen.append)
@@ -59,6 +52,9 @@ def test_import_then_extract_and_resolve_once(tmp_path):
     with open_case(tmp_path / "case.caselens") as case:
         assert {r["status"] for r in case.db.query("SELECT status FROM imports")} == {"complete"}
         assert {m["person_id"] for m in iter_rows(case, "mentions")} == {"p-mum"}
+        [gap] = iter_rows(case, "gaps")
+        assert gap["found"] and len(gap["evidence"]) == 1
+        assert cases.header(case)["subjects"] == [{"person_id": "p-child", "name": "Kayden", "dob": "2015-06-01"}]
     assert {"reading", "extracting", "resolving"} <= {p.stage for p in seen}
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from errors import CaseLensError
 from extractors.base import RawNote, ReadResult
 
 
@@ -21,34 +20,12 @@ def read_result(*notes: RawNote, skipped: dict[str, int] | None = None) -> ReadR
 
 
 def write_csv(path: Path, rows: Sequence[tuple[str, str, str]]) -> Path:
-    """A tiny row-per-note CSV: Ref, Date (DD/MM/YYYY or empty), Note."""
+    """A tiny row-per-note CSV export: Ref, Date (DD/MM/YYYY or empty), Note."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Ref", "Date", "Note"])
         writer.writerows(rows)
     return path
-
-
-def simple_read_export(path: Path, mapping: dict[str, str] | None = None) -> ReadResult:
-    """A stand-in for ``extractors.read_export`` that reads only ``write_csv`` files, so these
-    tests exercise the store and services on their own."""
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CaseLensError("E110", file=path) from exc
-    if not raw.strip():
-        raise CaseLensError("E101", file=path)
-    rows = list(csv.DictReader(raw.splitlines()))
-    if not rows or "Note" not in rows[0]:
-        raise CaseLensError("E105", file=path, detail="no Note column")
-    notes = []
-    for number, row in enumerate(rows, start=2):
-        day = None
-        if row["Date"]:
-            d, m, y = row["Date"].split("/")
-            day = f"{y}-{m}-{d}"
-        notes.append(RawNote(text=row["Note"], ref=f"row {number}", note_date=day, source_note_id=row["Ref"] or None))
-    return ReadResult(notes=notes, format="csv", shape="row_per_note")
 
 
 @dataclass
@@ -58,6 +35,7 @@ class Facts:
     events: list[dict[str, Any]] = field(default_factory=list)
     risks: list[dict[str, Any]] = field(default_factory=list)
     strengths: list[dict[str, Any]] = field(default_factory=list)
+    gap_evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
 class KeywordExtractor:
@@ -84,6 +62,9 @@ class KeywordExtractor:
                     "id": f"r-{item.id}-{match.start()}", "note_id": item.id, "start": match.start(),
                     "end": match.end(), "text": "shouting", "category": "domestic_abuse", "cin_code": "3B",
                 })
+            for match in re.finditer(r"\bGP\b", item.text):
+                facts.gap_evidence.append({"id": f"g-{item.id}-{match.start()}", "item": "gp",
+                                           "start": match.start(), "end": match.end()})
             for match in re.finditer(r"Mum", item.text):
                 facts.mentions.append({
                     "id": f"m-{item.id}-{match.start()}", "start": match.start(), "end": match.end(),
@@ -96,5 +77,8 @@ class KeywordExtractor:
         mums = [m for m in rows.mentions if m.get("role") == "mother"]
         people = [{"id": "p-mum", "name": "Mum", "kind": "family", "relationship": "mother", "household": True}] if mums else []
         updates = {"mentions": {m["id"]: {"person_id": "p-mum"} for m in mums}}
-        gaps = [{"item": "gp", "found": False, "evidence": []}]
+        evidence = [{"note_id": g["note_id"], "start": g["start"], "end": g["end"]} for g in rows.gap_evidence]
+        gaps = [{"item": "gp", "found": bool(evidence), "evidence": evidence}]
+        if mums:
+            people.append({"id": "p-child", "name": "Kayden", "kind": "family", "subject": True, "dob": "2015-06-01"})
         return people, updates, gaps

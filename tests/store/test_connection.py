@@ -168,3 +168,18 @@ def test_the_same_process_may_open_a_case_twice(tmp_path):
     holder = _hold_open(path)
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait()
+
+
+def test_an_older_case_is_migrated_on_open_and_keeps_its_notes(tmp_path, monkeypatch):
+    from store import schema
+
+    path = tmp_path / "old.caselens"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+    with open_case(path, create=True) as case:
+        store_import(case, "a.csv", "sha-a", "csv", read_result(note("Home visit.")))
+        assert case.db.execute("PRAGMA user_version").fetchone()[0] == 1
+    monkeypatch.undo()
+    with open_case(path) as case:
+        assert case.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert "gap_evidence" in case.db.table_names()
+        assert case.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 1

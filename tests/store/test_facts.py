@@ -87,3 +87,13 @@ def test_curation_rejects_fields_that_cannot_be_curated(case):
         curation.set_value(case, "event", "e1", "note_id", "n2")
     with pytest.raises(ValueError):
         curation.set_value(case, "meeting", "x", "hidden", True)
+
+
+def test_gap_evidence_is_kept_per_note(case, two_notes):
+    first, second = two_notes
+    replace_note_facts(case, [first, second], gap_evidence=[
+        {"id": "g1", "note_id": first, "item": "gp", "start": 0, "end": 6},
+        {"id": "g2", "note_id": second, "item": "school", "start": 0, "end": 6},
+    ])
+    replace_note_facts(case, [first], gap_evidence=[])
+    assert [g["item"] for g in iter_rows(case, "gap_evidence")] == ["school"]
