@@ -237,7 +237,9 @@ def _alternation(words: Iterable[str], reverse: bool = False) -> str:
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if "" in node else body
 
-    return f"(?:{build(tree)})"
+    first = "".join(re.escape(char) for char in sorted(tree) if char and char != " ")
+    guard = f"(?=[{first}])" if first and " " not in tree else ""
+    return f"(?:{guard}{build(tree)})"
 
 
 _UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14}
@@ -250,6 +252,11 @@ class DateFinder:
     """
 
     #: Words before a number that make it a reference, not a year ("PC 1234", "Room 2019").
+    #: Words before a weekday or month that fix which one is meant ("last Friday", "next March").
+    _RELATIONS = ("this coming", "this past", "last", "next", "this", "coming", "past", "previous")
+    #: Words that make "12/03" (no year) a date rather than a fraction or a score.
+    _DAY_MONTH_CUES = ("on", "dated", "from", "until", "till", "since", "by", "before", "after", "w/c",
+                       "wc", "be", "is", "for", "due", "and", "to")
     _REFERENCE_WORDS = ("pc", "pcso", "dc", "ps", "ds", "di", "dci", "sgt", "ref", "reference", "no",
                         "tel", "mob", "room", "flat", "unit", "case", "id", "nhs", "collar",
                         "badge", "house", "number", "crime", "incident", "log")
@@ -282,7 +289,6 @@ class DateFinder:
         flags = re.IGNORECASE
         month = rf"(?P<mon>\b(?:{_alternation(lex.months)}))(?![a-z])"
         weekday_full = _alternation(w for w in lex.weekdays if len(w) > 4)
-        weekday_any = _alternation(lex.weekdays)
         numbers = _alternation(list(lex.number_words) + list(lex.fuzzy_number_words))
         hedge = _alternation(lex.hedges)
         year4 = r"(?:19|20)\d{2}"
@@ -301,6 +307,14 @@ class DateFinder:
         other_cues = [c for c in lex.future_cues if not c[0].isalnum()]
         self._future_re = re.compile(
             rf"(?:(?<![\w']){_alternation(word_cues)}|{_alternation(other_cues)})(?!\w)", flags)
+        # Words just before a match, read backwards: "Monday, the" 12th; "last" Friday; "about" 2 weeks ago
+        self._weekday_before_re = re.compile(
+            rf"(?:\s+eht)?\s+,?\.?(?P<wd>{_alternation(lex.weekdays, reverse=True)})\b", flags)
+        self._relation_before_re = re.compile(
+            rf"\s+(?P<rel>{_alternation(self._RELATIONS, reverse=True)})\b", flags)
+        self._hedge_before_re = re.compile(rf"\s+{_alternation(lex.hedges, reverse=True)}\b", flags)
+        self._day_month_cue_before_re = re.compile(
+            rf"\s+{_alternation(self._DAY_MONTH_CUES, reverse=True)}\b", flags)
         self._year_range_after_re = re.compile(rf"\s*(?:-|–|to)\s*{year4}(?!\d)", flags)
         self._month_range_after_re = re.compile(
             rf"\s*(?:-|–|to|and|until|till|through)\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
@@ -319,11 +333,9 @@ class DateFinder:
             (re.compile(rf"{start_num}(?P<m>\d{{1,2}})[/.\-](?P<y>{year4}){end_num}"),
              self._numeric_month_year, ()),
             # on 12/03 (a day-month with no year, only after "on"/"dated"...)
-            (re.compile(rf"\b(?:on|dated|from|until|till|since|by|before|after|w/c|wc|be|is|for|due)\s+"
-                        rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}}){end_num}", flags), self._numeric_day_month, ()),
+            (re.compile(rf"{start_num}(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}}){end_num}"), self._numeric_day_month, ()),
             # [Monday] 12th [of] March [2023]
-            (re.compile(rf"(?:\b(?P<wd>{weekday_any})\.?,?\s+(?:the\s+)?)?{start_num}"
-                        rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{month}"
+            (re.compile(rf"{start_num}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{month}"
                         rf"(?:\.(?=\s*'?\d))?(?:,?[\s\-]+(?P<y>{year4}|'?\d{{2}}){end_num})?", flags),
              self._day_month, ()),
             # 12-14 March 2023, 1st to 3rd of March
@@ -331,14 +343,14 @@ class DateFinder:
                         rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{month}"
                         rf"(?:,?[\s\-]+(?P<y>{year4}){end_num})?", flags), self._day_range, ()),
             # [Monday] March 12th [2023]
-            (re.compile(rf"(?:\b(?P<wd>{weekday_any})\.?,?\s+)?{month}\.?\s+(?:the\s+)?"
+            (re.compile(rf"{month}\.?\s+(?:the\s+)?"
                         rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?{end_num}"
                         rf"(?:,?\s+(?P<y>{year4}|'\d{{2}}){end_num})?", flags), self._day_month, ()),
             # March 2023, Mar-23, Mar '23
             (re.compile(rf"{month}\.?(?:,?\s+(?:of\s+)?(?P<y>{year4})|\s*(?:-|')\s*(?P<yy>\d{{2}}))"
                         rf"{end_num}", flags), self._month_year, ()),
             # [last|next|this] March
-            (re.compile(rf"(?:\b(?P<rel>this\s+coming|this\s+past|last|next|this)\s+)?{month}", flags),
+            (re.compile(month, flags),
              self._bare_month, ()),
             # 2019 (with a cue)
             (re.compile(rf"(?:(?<=(?:19|20)\d\d-)|(?<![\w£$€#/.:])(?<!\d-))(?P<y>{year4})"
@@ -349,11 +361,10 @@ class DateFinder:
                         r"|(?P<this>this\s+(?:morning|afternoon|evening)|(?:earlier|later)\s+today)"
                         r"|(?P<lastnight>last\s+night))\b", flags), self._deictic, ("to", "yesterday", "morning", "afternoon", "evening", "night")),
             # [last|next|this] Friday [morning]
-            (re.compile(rf"(?:\b(?P<rel>this\s+coming|this\s+past|last|next|this|coming|past|previous)\s+)?"
-                        rf"\b(?P<wd>{weekday_full})(?!\w)(?:\s+(?:morning|afternoon|evening|night))?",
+            (re.compile(rf"\b(?P<wd>{weekday_full})(?!\w)(?:\s+(?:morning|afternoon|evening|night))?",
                         flags), self._weekday, ("day",)),
             # [about] two weeks ago, a fortnight ago
-            (re.compile(rf"\b(?:(?P<hedge>{hedge})\s+)?(?:(?P<n>\d{{1,3}}|{numbers})\s+"
+            (re.compile(rf"\b(?:(?P<n>\d{{1,3}}|{numbers})\s+"
                         rf"(?P<unit>day|week|fortnight|month|year)s?|(?P<fortnight>a\s+fortnight))"
                         rf"\s+ago\b", flags), self._ago, ("ago",)),
             # in two weeks['] [time]
@@ -361,7 +372,7 @@ class DateFinder:
                         rf"(?P<unit>day|week|fortnight|month|year)s?|(?P<fortnight>a\s+fortnight))"
                         rf"(?:['’]?s?\s+time)?\b", flags), self._in_future, ("in",)),
             # two days later, three weeks earlier
-            (re.compile(rf"\b(?:(?P<hedge>{hedge})\s+)?(?P<n>\d{{1,3}}|{numbers})\s+"
+            (re.compile(rf"\b(?P<n>\d{{1,3}}|{numbers})\s+"
                         rf"(?P<unit>day|week|fortnight|month|year)s?\s+(?P<dir>later|afterwards|earlier|previously|"
                         rf"beforehand|(?:after|before)(?=\s*(?:[.,;:!?)]|$)))\b", flags), self._offset_from_previous, ("later", "after", "earlier", "before", "previous")),
             # the following day, the day before, the same day
@@ -414,6 +425,11 @@ class DateFinder:
         return mentions
 
     # helpers used by handlers ------------------------------------------------------------
+    @staticmethod
+    def _before(regex: re.Pattern[str], text: str, start: int) -> re.Match[str] | None:
+        """``regex`` (written backwards) matched against the text just before ``start``."""
+        return regex.match(text[max(0, start - 40):start][::-1])
+
     def _with_prefix(self, match: re.Match[str]) -> tuple[int, bool]:
         """Start of the expression including a hedge ("around", "early", "the end of")."""
         start = match.start()
@@ -439,7 +455,10 @@ class DateFinder:
         for but in re.finditer(r"\bbut\b|\bhowever\b|\bwhereas\b", clause, re.IGNORECASE):
             clause = clause[:but.start()]
             break
-        return self._future_re.search(clause) is not None
+        for cue in self._future_re.finditer(clause):
+            if not re.search(r"\bthe\s+$", clause[max(0, cue.start() - 6):cue.start()], re.IGNORECASE):
+                return True  # "the next day" is a step in a story, not the future
+        return False
 
     def _month_number(self, word: str, bare: bool) -> int | None:
         lowered = word.lower()
@@ -454,12 +473,6 @@ class DateFinder:
 
     def _weekday_number(self, word: str | None) -> int | None:
         return None if word is None else self.lexicon.weekdays.get(word.lower())
-
-    def _count(self, match: re.Match[str]) -> tuple[int, bool]:
-        """The number in "two weeks ago" and whether it is vague ("a few", "about")."""
-        if match["fortnight"]:
-            return 1, bool(match["hedge"])
-        return self._count_plain(match)
 
     # handlers: each turns a match into a candidate -----------------------------------------
     @staticmethod
@@ -502,11 +515,13 @@ class DateFinder:
         start, approx = self._with_prefix(match)
         return self._fixed(match, int(match["y"]), int(match["m"]), None, start, approx)
 
-    def _numeric_day_month(self, match: re.Match[str]) -> _Candidate:
+    def _numeric_day_month(self, match: re.Match[str]) -> _Candidate | None:
+        if self._before(self._day_month_cue_before_re, match.string, match.start()) is None:
+            return None
         d, m = int(match["d"]), int(match["m"])
         if not _valid(2000, m, d):
-            return _Candidate(match.start("d"), match.end(), None)
-        return self._floating_day(match, match.start("d"), m, d, None, False)
+            return _Candidate(match.start(), match.end(), None)
+        return self._floating_day(match, match.start(), m, d, None, False)
 
     def _floating_day(self, match: re.Match[str], start: int, month: int, day: int,
                       weekday: int | None, approximate: bool, end: int | None = None) -> _Candidate:
@@ -528,12 +543,15 @@ class DateFinder:
         month = self._month_number(match["mon"], bare=match["y"] is None)
         if month is None:
             return None
-        if match["wd"] is None:
+        named_day = self._before(self._weekday_before_re, match.string, match.start())
+        if named_day is None:
             start, approx = self._with_prefix(match)
+            weekday = None
         else:
-            start, approx = match.start(), False
+            start, approx = match.start() - named_day.end(), False
+            weekday = self._weekday_number(named_day["wd"][::-1])
         return self._day_of_month(match, start, match.end(), int(match["d"]), month, match["y"],
-                                  self._weekday_number(match["wd"]), approx)
+                                  weekday, approx)
 
     def _day_range(self, match: re.Match[str]) -> list[_Candidate] | None:
         """"12-14 March 2023": both ends of the range, each its own date."""
@@ -580,8 +598,13 @@ class DateFinder:
         month = self._month_number(match["mon"], bare=True)
         if month is None:
             return None
-        relation = (match["rel"] or "").lower().split()
+        related = self._before(self._relation_before_re, match.string, match.start())
+        relation = related["rel"][::-1].lower().split() if related else []
+        if related and relation[-1] in ("previous",):
+            relation = ["last"]
         start, approx = self._with_prefix(match)
+        if related:
+            start = match.start() - related.end()
         range_end = self._month_range_after_re.match(match.string, match.end())
         if range_end is not None and not relation:
             # "January to March 2022": the first month takes the year the range ends in.
@@ -652,8 +675,10 @@ class DateFinder:
 
     def _weekday(self, match: re.Match[str]) -> _Candidate:
         weekday = self.lexicon.weekdays[match["wd"].lower()]
-        relation = " ".join((match["rel"] or "").lower().split())
-        text, start, end = match.string, match.start(), match.end()
+        related = self._before(self._relation_before_re, match.string, match.start())
+        relation = " ".join(related["rel"][::-1].lower().split()) if related else ""
+        text, end = match.string, match.end()
+        start = match.start() - related.end() if related else match.start()
 
         def resolve(ctx: _Context) -> Resolution:
             if ctx.anchor is None:
@@ -672,11 +697,13 @@ class DateFinder:
             return _add_months(day, amount), MONTH
         return _add_years(day, amount), YEAR
 
-    def _relative_count(self, match: re.Match[str], sign: int) -> _Candidate:
-        count, fuzzy = self._count(match)
-        unit = (match["unit"] or "fortnight").lower()
+    def _relative_count(self, match: re.Match[str], sign: int, start: int, hedged: bool) -> _Candidate:
+        """"two weeks ago" (sign -1) or "in two weeks" (sign +1), from the anchor."""
         if match["fortnight"]:
-            count = 1
+            count, fuzzy, unit = 1, hedged, "fortnight"
+        else:
+            count, fuzzy = self._count_plain(match, hedged)
+            unit = match["unit"].lower()
         precision = DAY if unit in _UNIT_DAYS else (MONTH if unit == "month" else YEAR)
 
         def resolve(ctx: _Context) -> Resolution:
@@ -685,23 +712,28 @@ class DateFinder:
             day, precision_ = self._shift(ctx.anchor, sign * count, unit)
             return _iso(day, precision_), precision_, fuzzy
 
-        return _Candidate(match.start(), match.end(), resolve)
+        return _Candidate(start, match.end(), resolve)
+
+    def _hedged_start(self, match: re.Match[str]) -> tuple[int, bool]:
+        hedge = self._before(self._hedge_before_re, match.string, match.start())
+        return (match.start() - hedge.end(), True) if hedge else (match.start(), False)
 
     def _ago(self, match: re.Match[str]) -> _Candidate:
-        return self._relative_count(match, -1)
+        return self._relative_count(match, -1, *self._hedged_start(match))
 
     def _in_future(self, match: re.Match[str]) -> _Candidate:
-        return self._relative_count(match, +1)
+        return self._relative_count(match, +1, match.start(), bool(match["hedge"]))
 
     def _offset_from_previous(self, match: re.Match[str]) -> _Candidate:
-        count, fuzzy = self._count_plain(match)
+        start, hedged = self._hedged_start(match)
+        count, fuzzy = self._count_plain(match, hedged)
         unit = match["unit"].lower()
         sign = 1 if match["dir"].lower().startswith(("later", "after")) else -1
-        return self._from_previous(match.start(), match.end(), sign * count, unit, fuzzy)
+        return self._from_previous(start, match.end(), sign * count, unit, fuzzy)
 
-    def _count_plain(self, match: re.Match[str]) -> tuple[int, bool]:
+    def _count_plain(self, match: re.Match[str], hedged: bool) -> tuple[int, bool]:
         raw = re.sub(r"\s+", " ", match["n"].lower())
-        fuzzy = bool(match["hedge"]) or raw in self.lexicon.fuzzy_number_words
+        fuzzy = hedged or raw in self.lexicon.fuzzy_number_words
         if raw.isdigit():
             return int(raw), fuzzy
         return self.lexicon.number_words.get(raw) or self.lexicon.fuzzy_number_words[raw], fuzzy

@@ -275,3 +275,17 @@ def test_ranges_give_both_ends(text, expected):
 )
 def test_weekday_edge_cases(text, value):
     assert [m.value for m in find_dates(text, WED_15_MARCH_2023)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "value"),
+    [
+        ("Seen on Monday, the 12th of March 2018.", "Monday, the 12th of March 2018", "2018-03-12"),
+        ("She left last March.", "last March", "2022-03"),
+        ("The review is next March.", "next March", "2024-03"),
+        ("Meeting this coming Friday.", "this coming Friday", "2023-03-17"),
+        ("Seen on 1st March and did not come back until the next day.", "1st March", "2023-03-01"),
+    ],
+)
+def test_words_before_a_date_belong_to_it(text, words, value):
+    assert [(text[m.start:m.end], m.value) for m in find_dates(text, WED_15_MARCH_2023)][0] == (words, value)
