@@ -368,6 +368,51 @@ def _merge_neighbours(doc: Doc, found: list[tuple[dict[str, Any], Span]]) -> lis
     return merged
 
 
+_CLAUSE_BOUNDARIES = {
+    ";", ":", "but", "however", "although", "though", "whereas", "whilst", "while", "-", "\u2013",
+    "\u2014", "(", ")",
+}
+
+
+def clause_of(span: Span) -> tuple[int, int]:
+    """Character offsets of the clause holding ``span``: the words around it up to the
+    sentence's edges or a clause boundary (";", ":", "but", a dash...). A worker reads the
+    whole statement ("Mum has asthma and finds it hard to manage"), not only the keyword."""
+    doc = span.doc
+    sentence = span.sent if doc.has_annotation("SENT_START") else doc[:]
+    start = span.start
+    while start > sentence.start and not _is_boundary(doc[start - 1]):
+        start -= 1
+    end = span.end
+    while end < sentence.end and not _is_boundary(doc[end]):
+        end += 1
+    while end > span.end and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    while start < span.start and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _is_boundary(token: Token) -> bool:
+    if token.text == "-" and token.i > 0 and not token.doc[token.i - 1].whitespace_:
+        return False  # a hyphen inside a word ("part-time"), not a dash between clauses
+    return token.lower_ in _CLAUSE_BOUNDARIES or "\n" in token.text
+
+
+def _one_per_clause(doc: Doc, rows: list[tuple[Span, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Give each mention its clause as evidence, one mention per category and clause."""
+    kept: list[dict[str, Any]] = []
+    seen: set[tuple[str, int, int]] = set()
+    for span, row in rows:
+        start, end = clause_of(span)
+        key = (row["category"], start, end)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append({**row, "start": start, "end": end, "text": doc.text[start:end]})
+    return kept
+
+
 def _check_risk(taxonomy: dict[str, CategoryCodes]) -> Callable[[dict[str, Any]], str | None]:
     def check(row: dict[str, Any]) -> str | None:
         category = row.get("category")
@@ -427,18 +472,27 @@ class RiskFinder:
         self._strengths = RuleMatcher(self._vocab, self._make_doc, strength_rules)
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = [m for m in person_mentions(doc) if m.get("kind") not in _OUTSIDE_KINDS]
-        strengths = [(rule, span) for rule, span in self._strengths(doc)]
+        everyone = person_mentions(doc)
+        mentions = [m for m in everyone if m.get("kind") not in _OUTSIDE_KINDS]
+        # The name of a service ("IDVA", "CAMHS", "Youth Offending Team") is not a concern.
+        services = [(m["start"], m["end"]) for m in everyone if m.get("kind") in _OUTSIDE_KINDS]
+
+        def inside(span: Span, ranges: Sequence[tuple[int, int]]) -> bool:
+            return any(a <= span.start_char and span.end_char <= b for a, b in ranges)
+
+        strengths = [(rule, span) for rule, span in self._strengths(doc) if not inside(span, services)]
         strength_ranges = [(s.start_char, s.end_char) for _, s in strengths]
         risks = [
             (rule, span)
             for rule, span in self._risks(doc)
-            if not any(a <= span.start_char and span.end_char <= b for a, b in strength_ranges)
+            if not inside(span, strength_ranges) and not inside(span, services)
         ]
         risks = _merge_neighbours(doc, risks)
         strengths = _merge_neighbours(doc, strengths)
-        doc._.risks = [self._risk_row(doc, rule, span, mentions) for rule, span in risks]
-        doc._.strengths = [self._strength_row(doc, rule, span, mentions) for rule, span in strengths]
+        doc._.risks = _one_per_clause(doc, [(span, self._risk_row(doc, rule, span, mentions)) for rule, span in risks])
+        doc._.strengths = _one_per_clause(
+            doc, [(span, self._strength_row(doc, rule, span, mentions)) for rule, span in strengths]
+        )
         return doc
 
     def _flags(self, doc: Doc, span: Span) -> dict[str, Any]:

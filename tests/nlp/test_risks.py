@@ -44,7 +44,7 @@ def test_a_parents_drinking_is_coded_to_the_parent(blank):
     doc = run(blank, text, [mention(text, "Mum", relationship="mother", role="mum")])
     risk = only(doc._.risks, "alcohol_misuse")
     assert risk["cin_code"] == "1B"
-    assert text[risk["start"]:risk["end"]] == "smelt of alcohol"
+    assert text[risk["start"]:risk["end"]] == risk["text"] == "Mum smelt of alcohol when I visited"
     assert (risk["person_start"], risk["person_end"]) == (0, 3)
 
 
@@ -187,6 +187,25 @@ def test_negated_strength_keeps_its_flag(nlp):
     doc = nlp("Mum has not been engaging with services.")
     strength = only(doc._.strengths, "engagement_with_services")
     assert strength["negated"] and strength["status"] == "negated"
+
+
+def test_evidence_is_the_clause_not_the_whole_sentence(blank):
+    text = "Mum has asthma and finds the housework hard; she denies drinking."
+    doc = run(blank, text)
+    illness = only(doc._.risks, "physical_disability_illness")
+    assert illness["text"] == "Mum has asthma and finds the housework hard"
+    assert only(doc._.risks, "alcohol_misuse")["text"] == "she denies drinking"
+
+
+def test_one_concern_in_one_clause_is_one_mention(blank):
+    doc = run(blank, "He has been self-harming by cutting his arms.")
+    assert len(doc._.risks) == 1
+
+
+def test_a_service_name_is_not_a_concern(blank):
+    text = "Mum met the IDVA and the CAMHS worker."
+    mentions = [mention(text, "IDVA", kind="professional"), mention(text, "CAMHS", kind="agency")]
+    assert run(blank, text, mentions)._.risks == []
 
 
 def test_rows_have_the_contracted_keys(blank):
