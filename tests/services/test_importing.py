@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 
-
 from services.importing import file_sha256, import_files
 from store import cases, open_case
 from store.facts import iter_rows
