@@ -33,6 +33,18 @@ def collapse_whitespace(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+_AUTHOR_WITH_ROLE = re.compile(r"^(?P<name>[^()]{2,120}?)\s*\((?P<role>[^()]{2,80})\)$")
+
+
+def split_author(author: str | None) -> tuple[str | None, str | None]:
+    """``"Jane Smith (Social Worker)"`` → ``("Jane Smith", "Social Worker")``; a plain name has no role."""
+    author = collapse_whitespace(author or "")
+    match = _AUTHOR_WITH_ROLE.match(author)
+    if match is None:
+        return author or None, None
+    return match["name"].strip(), match["role"].strip()
+
+
 def note_identity(note_date: str | None, text: str) -> str:
     """Stable note id: hash of the note's day (``YYYY-MM-DD`` or empty) and its text with all
     whitespace collapsed, so the same note from any format or export is one note."""
@@ -56,7 +68,8 @@ class RawNote:
     status: str | None = None  # as exported ("Complete", "Draft"...); deleted rows never get here
     source_note_id: str | None = None  # the source system's own id, when the export has one
     subject_ref: str | None = None  # the source system's person id, when the export has one
-    flags: set[str] = field(default_factory=set)  # "undated", "metadata_only", "prior_chronology", "significant"
+    flags: set[str] = field(default_factory=set)  # "undated", "metadata_only", "prior_chronology", "significant", "approximate_date"
+    author_role: str | None = None  # "Social Worker" when written with the name: "Jane Smith (Social Worker)"
 
     def __post_init__(self) -> None:
         self.text = canonical_text(self.text)

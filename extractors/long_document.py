@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from errors import CaseLensError
-from extractors.base import MAX_NOTE_CHARS, RawNote, ReadResult, canonical_text
+from extractors.base import MAX_NOTE_CHARS, RawNote, ReadResult, canonical_text, split_author
 from extractors.datetimes import parse_date
 from extractors.headers import NoteHeader, match_header, match_metadata
 from extractors.tables import Table, drop_superseded_drafts, notes_from_tables, status_kind
@@ -83,12 +83,14 @@ def _finish(draft: _Draft, file_name: str, warnings: list[str]) -> tuple[RawNote
     recorded = parse_date(draft.metadata.get("recorded_date"))
     recorded_iso = recorded.iso if recorded.day and recorded.day != header.date.day else None
     status = draft.metadata.get("status")
+    author, author_role = split_author(header.author)
     note = RawNote(
         text=text,
         ref=draft.ref,
         note_date=header.date.iso,
         recorded_date=recorded_iso,
-        author=header.author,
+        author=author,
+        author_role=author_role,
         note_type=header.note_type,
         title=draft.metadata.get("title"),
         agency=draft.metadata.get("agency"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from errors import CaseLensError
-from extractors.base import MAX_NOTE_CHARS, RawNote, canonical_text
+from extractors.base import MAX_NOTE_CHARS, RawNote, canonical_text, split_author
 from extractors.columns import (
     apply_mapping,
     match_columns,
@@ -250,12 +250,14 @@ def _row_per_note(table: Table, layout: Layout, file_name: str) -> TableNotes:
             continue
         if _is_yes(cell_text(get("significant"))):
             flags.add("significant")
+        author, author_role = split_author(text_of("author"))
         note = RawNote(
             text=text,
             ref=row_ref,
             note_date=event.iso,
             recorded_date=recorded_iso,
-            author=text_of("author"),
+            author=author,
+            author_role=author_role,
             note_type=note_type,
             title=text_of("title"),
             agency=text_of("agency"),

@@ -14,12 +14,13 @@ def test_every_required_header_shape_starts_a_note(tmp_path: Path) -> None:
     result = read_export(write_txt(tmp_path / "notes.txt", SAMPLE_NOTES))
     assert (result.format, result.shape) == ("txt", "long_document")
     assert [(n.note_date, n.note_type, n.author) for n in result.notes] == [
-        ("2023-03-12T14:30", "Home Visit", "Jane Smith (Social Worker)"),
+        ("2023-03-12T14:30", "Home Visit", "Jane Smith"),
         ("2023-03-13", "Phone Call", "Jane Smith"),
         ("2023-03-15T09:15", "Strategy Discussion", "Amir Khan"),
         ("2023-03-16", "Home Visit", "Jane Smith"),
         (None, "Case Note", "Jane Smith"),
     ]
+    assert result.notes[0].author_role == "Social Worker"
     assert result.notes[0].ref == "line 3"
     assert any("before the first note header" in w for w in result.warnings)
 
