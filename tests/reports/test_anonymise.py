@@ -83,3 +83,18 @@ def test_rules_reject_unknown_keys():
 def test_from_case_knows_the_case_people(case):
     anonymiser = Anonymiser.from_case(case)
     assert anonymiser.text("Sarah Jones and Darren Smith with Amy Jones") == "Mother and Father with Child 1"
+
+
+def test_roles_recorded_as_people_do_not_swallow_ordinary_words():
+    anonymiser = Anonymiser(people=[
+        {"id": "h", "name": "Housing officer", "kind": "professional", "role": "housing officer"},
+        {"id": "t", "name": "Teacher", "kind": "professional", "role": "teacher"},
+        {"id": "s", "name": "Andrew Evans", "aliases": ["SW", "Andrew"], "kind": "professional"},
+    ])
+    text = "Housing confirmed the tenancy. Teacher said SW Andrew Evans visited."
+    assert anonymiser.text(text) == "Housing confirmed the tenancy. Teacher said SW Professional A visited."
+
+
+def test_neighbouring_places_stay_apart():
+    out = Anonymiser().text("Seen at Westbridge General Hospital and The Castle Practice.")
+    assert out == "Seen at [hospital] and The [GP surgery]."
