@@ -290,7 +290,7 @@ def _entry(
     copies: dict[str, list[str]],
     copy_sources: dict[str, queries.NoteSource],
     evidence: dict[str, str],
-    clean: Any,
+    clean: Callable[[str | None], str],
     anonymise: bool,
 ) -> ChronologyEntry:
     value, precision = event.get("date"), event.get("precision")
@@ -327,7 +327,7 @@ def _source_text(
     source: queries.NoteSource | None,
     copies: list[str],
     copy_sources: dict[str, queries.NoteSource],
-    clean: Any,
+    clean: Callable[[str | None], str],
     anonymise: bool,
 ) -> str:
     if source is None:
@@ -348,7 +348,7 @@ def _source_text(
 
 
 def build_summary(
-    case: Case, clean: Any, anonymiser: Anonymiser | None, subject_ids: set[str | None] | frozenset[str] = frozenset()
+    case: Case, clean: Callable[[str | None], str], anonymiser: Anonymiser | None, subject_ids: set[str | None] | frozenset[str] = frozenset()
 ) -> CaseSummary:
     """The summary section's tables as display text."""
     summary = CaseSummary()

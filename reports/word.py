@@ -23,7 +23,9 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from docx.section import _Footer, _Header
 from docx.shared import Emu, Pt
+from docx.text.paragraph import Paragraph
 
 from errors import CaseLensError
 from reports import template as templates
@@ -144,8 +146,10 @@ def write_document(
 # --- header, footer, title ----------------------------------------------------------------------
 
 def _add_marking(document: DocumentObject) -> None:
-    """The protective marking at the top and bottom of every page, and "Page N of M"."""
-    for section in document.sections:
+    """The protective marking at the top and bottom of every page, and "Page N of M" (unless
+    the template's footer numbers its pages already). A later section whose header or footer
+    follows the previous one's is left to inherit it, so a template's logo is never lost."""
+    for index, section in enumerate(document.sections):
         headers = [section.header]
         footers = [section.footer]
         if section.different_first_page_header_footer:
@@ -155,17 +159,20 @@ def _add_marking(document: DocumentObject) -> None:
             headers.append(section.even_page_header)
             footers.append(section.even_page_footer)
         for header in headers:
-            header.is_linked_to_previous = False
+            if index and header.is_linked_to_previous:
+                continue
             if not any(MARKING_TEXT in p.text for p in header.paragraphs):
                 _marking_paragraph(header, first=True)
         for footer in footers:
-            footer.is_linked_to_previous = False
+            if index and footer.is_linked_to_previous:
+                continue
             if not any(MARKING_TEXT in p.text for p in footer.paragraphs):
                 _marking_paragraph(footer, first=False)
-            _page_numbers(footer)
+            if not footer._element.xpath(".//w:instrText[contains(., 'PAGE')] | .//w:fldSimple[contains(@w:instr, 'PAGE')]"):
+                _page_numbers(footer)
 
 
-def _marking_paragraph(part, *, first: bool) -> None:
+def _marking_paragraph(part: _Header | _Footer, *, first: bool) -> None:
     """The marking in its own centred paragraph: the header's empty first paragraph when there
     is one (a new header has one), else a new one after the template's content (e.g. a logo)."""
     paragraphs = part.paragraphs
@@ -178,11 +185,11 @@ def _marking_paragraph(part, *, first: bool) -> None:
     paragraph.add_run(MARKING_TEXT)
 
 
-def _has_drawing(paragraph) -> bool:
+def _has_drawing(paragraph: Paragraph) -> bool:
     return bool(paragraph._p.xpath(".//w:drawing | .//w:pict"))
 
 
-def _page_numbers(footer) -> None:
+def _page_numbers(footer: _Footer) -> None:
     paragraph = footer.add_paragraph(style=templates.SMALL)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph._p.append(parse_xml(

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 
 from errors import CaseLensError
@@ -132,6 +133,8 @@ def test_a_local_authority_template_keeps_its_header_and_styles(case, tmp_path):
     header.paragraphs[0].add_run().add_picture(__import__("io").BytesIO(builders.tiny_png()), width=Cm(2))
     header.add_paragraph("Anytown Council Children's Services")
     template.add_paragraph("Sample body text that must not appear in the export.")
+    footer = template.sections[0].footer.paragraphs[0]
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
     template.save(str(tmp_path / "la.docx"))
 
     document = Document(str(export_docx(case, tmp_path / "out.docx", template=tmp_path / "la.docx").path))
@@ -141,6 +144,7 @@ def test_a_local_authority_template_keeps_its_header_and_styles(case, tmp_path):
     assert section.header._element.xpath(".//w:drawing")
     assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
     assert "Sample body text" not in _all_text(document)
+    assert section.footer._element.xml.count("PAGE") == 1  # the template's own page number is kept, not doubled
 
 
 def test_unusable_template_and_unwritable_output_are_clear_errors(case, tmp_path):
