@@ -36,6 +36,7 @@ import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component w
 
 PATTERNS_FILE = "entity_patterns.jsonl"
 HOUSEHOLD_CUES_FILE = "household_cues.tsv"
+NOT_NAMES_FILE = "not_names.txt"
 
 KINDS = ("family", "professional", "agency", "other")
 RELATIONSHIPS = (
@@ -59,9 +60,6 @@ _PERSON_VERBS = {"said", "says", "told", "tells", "reported", "reports", "stated
                  "disclosed", "appeared", "presented", "attended", "attends", "lives", "stays",
                  "cried", "explained", "shared", "wanted", "wants", "likes", "enjoys", "went",
                  "spoke", "seemed", "smiled", "played", "returned", "refused", "denied", "agreed"}
-_CALENDAR_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                   "january", "february", "march", "april", "may", "june", "july", "august",
-                   "september", "october", "november", "december", "today", "yesterday", "tomorrow"}
 
 _MONTHS = {name: number for number, names in enumerate(
     (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
@@ -187,6 +185,24 @@ def default_household_cues() -> list[HouseholdCue]:
     return parse_household_cues(_resource_text(HOUSEHOLD_CUES_FILE))
 
 
+def parse_not_names(text: str, source: str = NOT_NAMES_FILE) -> frozenset[str]:
+    """Capitalised words that are never part of a name ("Email", "Flat", "Monday"): one
+    lower-case word a line; ``#`` starts a comment line."""
+    words = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        word = line.strip()
+        if not word or word.startswith("#"):
+            continue
+        if not re.fullmatch(r"[a-z][a-z'\-]*", word):
+            raise EntityRulesError(f"{source} line {number}: {word!r} is not one lower-case word")
+        words.add(word)
+    return frozenset(words)
+
+
+def default_not_names() -> frozenset[str]:
+    return parse_not_names(_resource_text(NOT_NAMES_FILE))
+
+
 def _cues_text(cues: Sequence[HouseholdCue]) -> str:
     return "cue\teffect\tscope\n" + "".join(f"{c.cue}\t{c.effect}\t{c.scope}\n" for c in cues)
 
@@ -280,10 +296,12 @@ class EntityRecogniser:
 
     def __init__(self, nlp: Language, name: str = "caselens_entities",
                  patterns: Iterable[EntityPattern] | None = None,
-                 household_cues: Iterable[HouseholdCue] | None = None) -> None:
+                 household_cues: Iterable[HouseholdCue] | None = None,
+                 not_names: Iterable[str] | None = None) -> None:
         self.name = name
         self.vocab = nlp.vocab
         self.make_doc = nlp.make_doc
+        self.not_names = frozenset(default_not_names() if not_names is None else not_names)
         self._set_rules(list(default_patterns() if patterns is None else patterns),
                         list(default_household_cues() if household_cues is None else household_cues))
 
@@ -315,7 +333,7 @@ class EntityRecogniser:
             rule = self.patterns[int(self.vocab.strings[match_id])]
             start += rule.trim_start
             if rule.named:
-                start = self._skip_leading_non_name(doc, start, end)
+                start = self._skip_leading_non_name(doc, start, end, rule.kind == "agency")
             if start < end:
                 candidates.append((start, end, rule))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
@@ -329,16 +347,31 @@ class EntityRecogniser:
         return sorted(chosen, key=lambda c: c[0].start)
 
     @staticmethod
-    def _skip_leading_non_name(doc: Doc, start: int, end: int) -> int:
+    def _skip_leading_non_name(doc: Doc, start: int, end: int, agency: bool) -> int:
         """Named patterns start with any title-case word; drop a sentence-initial verb or
-        determiner caught that way ("Visited Hillside Primary School")."""
+        determiner caught that way ("Visited Hillside Primary School") and, for an agency, a
+        person's name written just before it ("Eleanor Nolan Hillside Primary School")."""
         while start < end - 1 and (doc[start].is_stop or doc[start].pos_ in _NOT_NAME_POS):
             start += 1
+        if agency and doc[start].ent_type_ == "PERSON" and doc[start].ent_iob_ == "B":
+            person_end = start + 1
+            while person_end < end - 1 and doc[person_end].ent_iob_ == "I" and doc[person_end].ent_type_ == "PERSON":
+                person_end += 1
+            # the model's person may run into the agency's own name: keep at least a first name
+            # and surname for the person and a capitalised word to start the agency
+            for cut in (person_end, start + 2):
+                if cut - start >= 2 and cut < end - 1 and doc[cut].is_title:
+                    return cut
         return start
 
     def _name_like(self, token: Token) -> bool:
+        """Could this word be part of a person's name? A capitalised first word of a sentence
+        ("Liaison with...", "Informed TM") only counts when the tagger calls it a proper noun;
+        words of case recording ("Email", "Flat") never do."""
+        if token.is_sent_start and token.pos_ and token.pos_ != "PROPN":
+            return False
         return (token.is_title and token.is_alpha and not token.is_stop and len(token) > 1
-                and token.lower_ not in self._role_words and token.lower_ not in _CALENDAR_WORDS
+                and token.lower_ not in self._role_words and token.lower_ not in self.not_names
                 and token.pos_ not in _NOT_NAME_POS)
 
     def _model_names(self, doc: Doc, taken: list[bool]) -> list[_Found]:
@@ -351,13 +384,16 @@ class EntityRecogniser:
             tokens = [t for t in ent if not taken[t.i]]
             while tokens and not self._name_like(tokens[0]):
                 tokens.pop(0)
-            while tokens and (tokens[-1].is_punct or tokens[-1].lower_ in self._role_words):
-                tokens.pop()
             if not tokens:
                 continue
-            span = doc[tokens[0].i:tokens[-1].i + 1]
-            if any(taken[t.i] for t in span):
-                continue
+            # "Helen re Skye", "Flat 4", "Skye's": the name ends at the first word that is not one
+            end = tokens[0].i + 1
+            while end < ent.end and not taken[end] and (doc[end].is_title and doc[end].is_alpha
+                                                         or doc[end].text == "-" and not doc[end].whitespace_):
+                end += 1
+            while end > tokens[0].i + 1 and (doc[end - 1].text == "-" or doc[end - 1].lower_ in self._role_words):
+                end -= 1
+            span = doc[tokens[0].i:end]
             found.append(_Found(span, kind="other", name=span.text, is_name=True))
             taken[span.start:span.end] = [True] * len(span)
         return found
@@ -472,6 +508,40 @@ class EntityRecogniser:
                 name.kind = role.kind
 
     @staticmethod
+    def _professional_by_agency(doc: Doc, found: list[_Found]) -> None:
+        """"Call from Fatima Webb at Hillside Primary School", "Amy Brown (Oakfield Surgery)": a
+        person named next to an agency this way works there."""
+        for left, right in zip(found, found[1:]):
+            gap = [t.lower_ for t in doc[left.span.end:right.span.start]]
+            if left.is_name and left.kind == "other" and right.kind == "agency":
+                # "at" alone is where anyone may be ("Skye at Hillside School"); after "call
+                # from"/"met with" it is where the caller works.
+                before = doc[left.span.start - 1].lower_ if left.span.start else ""
+                if gap in (["from"], ["("]) or gap == ["at"] and before in ("from", "with", "by"):
+                    left.kind, left.relationship = "professional", "professional"
+
+    def _link_copula(self, doc: Doc, found: list[_Found]) -> None:
+        """"Father of Skye and Freya is Steven Shaw", "Her social worker is Jane Mitchell": a
+        role, a few words, then "is" and a name, within one sentence."""
+        for index, role in enumerate(found):
+            if not role.role or role.is_name or role.linked or role.group or role.kind == "agency":
+                continue
+            if role.span.end < len(doc) and doc[role.span.end].text in ("'s", "’s"):
+                continue  # "mum's ex-partner, who is...": the role is mum's, not the name's
+            name = next((n for n in found[index + 1:] if n.is_name and n.span.start - role.span.end <= 7
+                         and n.span.start > 0 and doc[n.span.start - 1].lower_ in ("is", "was")), None)
+            if name is not None and name.span.end < len(doc) and doc[name.span.end].text in ("'s", "’s"):
+                continue  # "Lily's father, who is L.I.'s father"
+            if name is None or name.linked:
+                continue
+            gap = doc[role.span.end:name.span.start]
+            if any(t.is_sent_start or t.text in (".", ";", ":", "(", ")") for t in gap):
+                continue
+            role.name = name.name
+            role.linked, name.linked = name, role
+            name.role, name.relationship, name.side, name.kind = role.role, role.relationship, role.side, role.kind
+
+    @staticmethod
     def _comma_role(role: _Found) -> bool:
         """"Jane Smith, social worker" and "Dan, her partner" are appositions; "Sarah, Mum and
         Dad" is a list, so a bare kinship word after a comma is not linked."""
@@ -529,6 +599,12 @@ class EntityRecogniser:
             if not near:
                 continue
             preceding = [r for r in near if r["end"] <= start]
+            # A mobile number or an email belongs to a person more often than to an office: when
+            # a professional is named before it in the sentence, they get it.
+            personal = kind == "email" or re.match(r"(?:\+44\s?|0)7", value)
+            people = [r for r in preceding if r["kind"] == "professional"]
+            if personal and people:
+                preceding = people
             holder = max(preceding, key=lambda r: r["end"]) if preceding else min(near, key=lambda r: r["start"])
             bucket = holder["phones" if kind == "phone" else "emails"]
             if value not in bucket:
@@ -570,6 +646,8 @@ class EntityRecogniser:
         found += self._names_after_roles(doc, found, taken)
         found.sort(key=lambda f: f.span.start)
         self._link(doc, found)
+        self._link_copula(doc, found)
+        self._professional_by_agency(doc, found)
         rows = []
         for item in found:
             row = item.row()
@@ -590,12 +668,15 @@ class EntityRecogniser:
         lines = (json.dumps(rule.to_dict(), ensure_ascii=False) for rule in self.patterns)
         (path / PATTERNS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
         (path / HOUSEHOLD_CUES_FILE).write_text(_cues_text(self.household_cues), encoding="utf-8")
+        (path / NOT_NAMES_FILE).write_text("".join(f"{w}\n" for w in sorted(self.not_names)), encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "EntityRecogniser":
         path = Path(path)
         patterns = parse_patterns((path / PATTERNS_FILE).read_text(encoding="utf-8"), str(path / PATTERNS_FILE))
         cues = parse_household_cues((path / HOUSEHOLD_CUES_FILE).read_text(encoding="utf-8"),
                                     str(path / HOUSEHOLD_CUES_FILE))
+        self.not_names = parse_not_names((path / NOT_NAMES_FILE).read_text(encoding="utf-8"),
+                                         str(path / NOT_NAMES_FILE))
         self._set_rules(patterns, cues)
         return self
 

@@ -46,6 +46,8 @@ _FEMALE = {"mother", "stepmother", "grandmother", "aunt"}
 _MALE = {"father", "stepfather", "grandfather", "uncle"}
 _IN_HOUSEHOLD_BY_DEFAULT = {"mother", "stepmother", "stepfather", "parent_partner", "sibling", "half_sibling"}
 _OUTSIDE = {"professional", "agency"}
+# Roles one person holds in a family, so a named adult can be inferred to hold them.
+_ADOPTABLE = {"mother", "father", "stepmother", "stepfather", "parent_partner", "grandmother", "grandfather"}
 _INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
 _COLLAR = re.compile(r"\b(?:PC|DC|PS|DS|DI|DCI|WPC|Sgt\.?|Sergeant|Constable|Inspector|Det)\s+(\d{2,6})\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
@@ -56,6 +58,8 @@ _SAME_NAME = 85
 _SAME_SURNAME = 90
 _SAME_AGENCY = 90
 _SAME_SUMMARY = 70
+# How far (characters) from a professional's name an agency may be to count as where they work.
+_ORGANISATION_REACH = 60
 
 
 # --------------------------------------------------------------------------------------------
@@ -244,7 +248,11 @@ class _Cluster:
 
 
 def _gender_ok(title: str | None, cluster: _Cluster) -> bool:
-    relationship = cluster.relationship
+    return _title_fits(title, cluster.relationship)
+
+
+def _title_fits(title: str | None, relationship: str) -> bool:
+    """"Mr" is not a mother and "Ms" is not a father; anything else may be anyone."""
     if title in _FEMALE_TITLES:
         return relationship not in _MALE
     if title in _MALE_TITLES:
@@ -292,8 +300,9 @@ class _Resolver:
                 self._add_agency(mention)
                 continue
             if mention.get("group") or (mention.get("child") and not mention.get("name")):
-                self.subject_refs.append(mention)
-                continue
+                if mention.get("child"):  # "the children", "the baby": the subject stands for them
+                    self.subject_refs.append(mention)
+                continue  # "officers", "foster carers": several people, none of them a person row
             parts = parse_name(mention.get("name"), mention.get("text") or "")
             if parts is not None:
                 named.append((mention, parts))
@@ -341,6 +350,11 @@ class _Resolver:
             if parts.title in ("pc", "dc", "ps", "ds", "di", "dci", "wpc", "sgt", "sergeant", "constable",
                                "inspector", "det", "pcso", "dr", "doctor"):
                 candidates = [c for c in candidates if c.professional] or candidates
+            else:  # "Mr Shaw" is the father or the uncle before he is a Shaw child
+                adults = [c for c in candidates if c.relationship not in ("unknown", "sibling", "half_sibling")
+                          or c.professional]
+                unknown = [c for c in candidates if c.relationship == "unknown"]
+                candidates = adults or unknown or candidates
         elif parts.initials:
             candidates = [c for c in self.named if any(
                 (p.first or "")[:1] + (p.last or "")[:1] == parts.initials[:1] + parts.initials[-1:]
@@ -405,8 +419,9 @@ class _Resolver:
         if name:
             norm = re.sub(r"^the\s+", "", name.strip().lower())
             for cluster in self.agencies:
-                if cluster.key.startswith("agency:name:") and (
-                        fuzz.ratio(cluster.key[len("agency:name:"):], norm) >= _SAME_AGENCY):
+                # "Hillside Infant and Junior" and "Hillside Infant and Junior School" are one school
+                if cluster.key.startswith("agency:name:") and cluster.top("role") == mention.get("role") and (
+                        fuzz.token_set_ratio(cluster.key[len("agency:name:"):], norm) >= _SAME_AGENCY):
                     cluster.add(mention)
                     return
             self._new(self.agencies, f"agency:name:{norm}", "agency").add(mention)
@@ -445,9 +460,12 @@ class _Resolver:
             latest = max((d for d in self.day.values() if d), default=None)
             def young(cluster: _Cluster) -> bool:
                 return cluster.is_child or _dob_young(self._dob(cluster), latest)
-            children = [c for c in self.named if c.relationship == "unknown" and not c.professional and young(c)]
-            if children:
-                best = max(children, key=lambda c: len(c.mentions))
+            # The child the notes are about is the one most written about; a stated age or date of
+            # birth counts double, so an adult named often but never linked to a role loses out.
+            children = [c for c in self.named if c.relationship == "unknown" and not c.professional
+                        and c.top("kind", (None, "other")) in (None, "family")]
+            if any(young(c) for c in children):
+                best = max(children, key=lambda c: len(c.notes) * (2 if young(c) else 1))
                 best.subject = True
                 subjects.append(best)
         for cluster in self.named:
@@ -456,6 +474,38 @@ class _Resolver:
                     if mention.get("relationship") in (None, "unknown"):
                         mention["relationship"] = "sibling"
         return subjects
+
+    def adopt_role_clusters(self) -> None:
+        """Give a role known only by its word ("Mum") to the named adult who keeps its company.
+
+        Notes often name a parent once ("Family support session with Joanne Nowak.") and call her
+        "Mum" from then on. When no named person holds the role, the named family adult with no
+        relationship who appears in most of the notes that use the role word (at least two, and
+        half of her own notes) is taken to hold it. Each person takes at most one role."""
+        taken: set[int] = set()
+        for role in sorted(self.roles, key=lambda c: -len(c.notes)):
+            relationship, side = role.relationship, role.top("side")
+            if relationship not in _ADOPTABLE or any(
+                    c.relationship == relationship and (side is None or c.top("side") in (None, side))
+                    for c in self.named):
+                continue
+            role_notes = role.notes
+            best: tuple[int, _Cluster] | None = None
+            for cluster in self.named:
+                if id(cluster) in taken or cluster.subject or cluster.is_child or cluster.professional \
+                        or cluster.relationship != "unknown" or not cluster.firsts and not cluster.last:
+                    continue
+                if not all(_title_fits(p.title, relationship) for p in cluster.parts):
+                    continue
+                shared = len(cluster.notes & role_notes)
+                if shared >= 2 and shared * 2 >= len(cluster.notes) and (best is None or shared > best[0]):
+                    best = (shared, cluster)
+            if best is not None:
+                cluster = best[1]
+                taken.add(id(cluster))
+                for mention in role.mentions:
+                    cluster.add(mention)
+                role.mentions = []
 
     @staticmethod
     def _dob(cluster: _Cluster) -> str | None:
@@ -541,11 +591,21 @@ class _Resolver:
         for agency in self.agencies:
             for mention in agency.mentions:
                 agencies_by_note[mention["note_id"]].append((mention, agency))
+        own = {m["id"] for m in cluster.mentions}
+        people_by_note: dict[str, list[int]] = defaultdict(list)
+        for mention in self.rows.mentions:
+            if mention.get("kind") != "agency" and mention["id"] not in own:
+                people_by_note[mention["note_id"]].append(mention["start"])
         votes: Counter = Counter()
         for mention in cluster.mentions:
             bounds = self.sentence(mention["note_id"], mention["start"])
-            near = [(abs(a["start"] - mention["start"]), agency) for a, agency in agencies_by_note[mention["note_id"]]
-                    if bounds[0] <= a["start"] < bounds[1]]
+            near = []
+            for agency_mention, agency in agencies_by_note[mention["note_id"]]:
+                low, high = sorted((agency_mention["start"], mention["start"]))
+                # close by, in the same sentence, with nobody else named in between
+                if bounds[0] <= agency_mention["start"] < bounds[1] and high - low <= _ORGANISATION_REACH \
+                        and not any(low < other < high for other in people_by_note[mention["note_id"]]):
+                    near.append((high - low, agency))
             if near:
                 votes[self._name(min(near, key=lambda pair: pair[0])[1])] += 1
         return votes.most_common(1)[0][0] if votes else None
@@ -635,6 +695,7 @@ def resolve_case(rows: CaseRowsLike) -> Resolution:
     resolver = _Resolver(rows)
     resolver.cluster()
     subjects = resolver.find_subjects()
+    resolver.adopt_role_clusters()
     people = resolver.people(subjects)
     subject_id = subjects[0].fixed_id if subjects else None
     of_mention = resolver.person_of_mention
@@ -647,7 +708,7 @@ def resolve_case(rows: CaseRowsLike) -> Resolution:
         cluster = of_mention.get(mention["id"])
         if cluster is not None:
             pid = cluster.fixed_id
-        elif mention.get("group") or mention.get("child"):
+        elif mention.get("child") and (mention.get("group") or not mention.get("name")):
             pid = subject_id
         else:
             pid = None
