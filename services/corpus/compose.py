@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -135,6 +136,7 @@ class Composer:
         self.cast = cast
         self.rng = rng
         self.typo_rate = typo_rate
+        self.recent: deque[str] = deque(maxlen=60)  # templates used lately, tried last
 
     # -- eligibility ------------------------------------------------------------------------
     def can_render(self, template: str, ctx: NoteContext) -> bool:

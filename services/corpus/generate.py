@@ -115,7 +115,8 @@ def _eligible(section: str, banks: Banks, composer: Composer, ctx: NoteContext) 
 
 def compose_recipe(recipe: Recipe, ctx: NoteContext, banks: Banks, composer: Composer,
                    rng: random.Random) -> NoteDraft:
-    """Write one note by following a recipe's steps, choosing among eligible phrases."""
+    """Write one note by following a recipe's steps, choosing among eligible phrases (those not
+    used in the last few notes first, so neighbouring notes do not repeat each other)."""
     draft = NoteDraft()
     for step in recipe.steps:
         if rng.random() >= step.p:
@@ -124,7 +125,10 @@ def compose_recipe(recipe: Recipe, ctx: NoteContext, banks: Banks, composer: Com
         if not candidates:
             continue
         count = min(len(candidates), rng.randint(*step.n))
-        for phrase in rng.sample(candidates, count):
+        fresh = [p for p in candidates if p.template not in composer.recent]
+        pool = fresh if len(fresh) >= count else candidates
+        for phrase in rng.sample(pool, count):
+            composer.recent.append(phrase.template)
             if draft.length:
                 draft.append(step.join)
             begin, end = composer.render(phrase.template, ctx, draft)
