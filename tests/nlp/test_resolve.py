@@ -205,3 +205,31 @@ def test_resolution_links_event_people_and_summarises_gaps(nlp):
         assert set(result.updates["events"][event["id"]]["people"]) <= {p["id"] for p in result.people}
     again = resolve_case(rows)
     assert again == result  # deterministic: the same case gives the same ids
+
+
+def test_mum_is_the_named_adult_who_keeps_her_company():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Session with Joanne Nowak. Mum engaged well.")
+    case.note("n2", "2023-01-12", "Joanne was tearful. Mum said money is tight.")
+    case.note("n3", "2023-01-19", "Mum rang. Kerry Nowak visited.")
+    joanne = case.mention("n1", "Joanne Nowak", name="Joanne Nowak")
+    case.mention("n2", "Joanne", name="Joanne")
+    mums = [case.mention(n, "Mum", **mother()) for n in ("n1", "n2", "n3")]
+    kerry = case.mention("n3", "Kerry Nowak", name="Kerry Nowak")
+    result = resolve_case(case.facts)
+    assert {person_of(result, m)["id"] for m in mums} == {person_of(result, joanne)["id"]}
+    assert person_of(result, joanne)["relationship"] == "mother"
+    assert person_of(result, kerry)["relationship"] == "unknown"
+
+
+def test_groups_of_professionals_are_not_people_and_mr_is_not_the_child():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Officers attended. Skye Shaw (9) was upset. Dad (Steven Shaw) left. Mr Shaw returned.")
+    case.mention("n1", "Officers", kind="professional", role="police officers", relationship="professional",
+                 group=True)
+    skye = case.mention("n1", "Skye Shaw", name="Skye Shaw", age=9, child=True)
+    dad = case.mention("n1", "Steven Shaw", name="Steven Shaw", kind="family", role="father", relationship="father")
+    mr = case.mention("n1", "Mr Shaw", name="Mr Shaw")
+    result = resolve_case(case.facts)
+    assert person_of(result, mr)["id"] == person_of(result, dad)["id"] != person_of(result, skye)["id"]
+    assert not any(p["role"] == "police officers" for p in result.people)
