@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from desktop import formatting
 from desktop.queries import Mention
@@ -29,6 +29,8 @@ class EvidenceList(QTreeWidget):
         for column, width in enumerate((100, 110, 420, 170, 130)):
             self.setColumnWidth(column, width)
         self.setColumnHidden(3, not show_category)
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.itemActivated.connect(self._open)
         self.currentItemChanged.connect(lambda current, _previous: self._open(current))
 

@@ -17,8 +17,8 @@ GROUPS = (
     ("professional", "Professionals and agencies"),
     ("other", "Others mentioned"),
 )
-HEADERS = ["Name", "Relationship / role", "Lives in household", "Organisation", "Phone", "Email",
-           "First involved", "Last involved", "Current risks"]
+HEADERS = ["Name", "Relationship / role", "Household", "Organisation", "Phone", "Email",
+           "First seen", "Last seen", "Risks"]
 
 
 class PeopleView(QWidget):
@@ -32,12 +32,15 @@ class PeopleView(QWidget):
         self.tree.setHeaderLabels(HEADERS)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        for column, width in enumerate((190, 190, 130, 170, 120, 200, 105, 105, 90)):
+        self.tree.headerItem().setToolTip(2, "Lives in the child's household")
+        self.tree.headerItem().setToolTip(8, "Current risk mentions that concern this person")
+        for column, width in enumerate((200, 190, 90, 160, 120, 190, 100, 100, 60)):
             self.tree.setColumnWidth(column, width)
         self.tree.currentItemChanged.connect(self._person_chosen)
         self.caption = QLabel()
         self.caption.setObjectName("sectionTitle")
         self.evidence = EvidenceList("Risks about this person")
+        self.evidence.setColumnHidden(4, True)
         self.evidence.open_evidence.connect(self.open_evidence)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -77,6 +80,8 @@ class PeopleView(QWidget):
             for person in members:
                 group.addChild(self._item(person))
             group.setExpanded(True)
+            if members and self.tree.currentItem() is None:
+                self.tree.setCurrentItem(group.child(0))
             if not members:
                 empty = QTreeWidgetItem(["None identified in the notes"])
                 empty.setFlags(Qt.ItemFlag.NoItemFlags)

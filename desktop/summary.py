@@ -66,18 +66,19 @@ class SummaryView(QWidget):
         out.append("<table width='100%' cellspacing='0' cellpadding='0'><tr><td width='50%' valign='top' class='col'>")
         out.append(self._risks(case))
         out.append(self._key_events(case, since))
+        out.append(self._narrative(case))
         out.append("</td><td width='50%' valign='top' class='col'>")
         out.append(self._household(people))
         out.append(self._services(people, since))
         out.append(self._gaps(case))
         out.append("</td></tr></table>")
-        out.append(self._narrative(case))
         return "".join(out)
 
     # --- sections ---------------------------------------------------------------------------
 
     def _children(self, summary: dict[str, Any], people: list[dict[str, Any]]) -> str:
         subjects = summary.get("subjects") or []
+        prompt = ""
         if subjects:
             names = []
             for s in subjects:
@@ -86,13 +87,15 @@ class SummaryView(QWidget):
                 names.append(f"<b>{html.escape(s.get('name') or 'Unnamed child')}</b> ({detail})")
             heading = "; ".join(names)
         else:
-            heading = html.escape(summary.get("title") or "Subject child not set")
+            heading = f"Summary of {html.escape(summary.get('title') or 'this case')}"
+            prompt = ("<p class='processing'>The subject child is not set yet: use <b>Set the child…</b> above "
+                      "so ages appear in the chronology.</p>")
         notes = ""
         if summary.get("undated_notes"):
             count = summary["undated_notes"]
             notes = (f"<p class='processing'>{count} {'note has' if count == 1 else 'notes have'} no date: "
                      "kept, and listed at the end of the chronology.</p>")
-        return f"<h1>{heading}</h1>{notes}"
+        return f"<h1>{heading}</h1>{prompt}{notes}"
 
     def _risks(self, case: Case) -> str:
         rows = [r for r in queries.risk_categories(case) if r.current]
@@ -166,8 +169,13 @@ class SummaryView(QWidget):
         return "".join(out)
 
     def _gaps(self, case: Case) -> str:
-        missing = [g for g in queries.gaps(case) if not g["found"]]
+        checklist = queries.gaps(case)
+        missing = [g for g in checklist if not g["found"]]
         out = ["<h2>Not known from the notes</h2>"]
+        if not checklist:
+            out.append("<p class='muted'>The checklist of what the notes should say runs after extraction; "
+                       "it has not run on this case yet.</p>")
+            return "".join(out)
         if not missing:
             out.append("<p class='muted'>Every checklist item is recorded somewhere (see the Gaps page).</p>")
             return "".join(out)
@@ -190,7 +198,8 @@ class SummaryView(QWidget):
             when = formatting.uk_date(row.get("date"), row.get("precision"), bool(row.get("approximate")))
             text = (row.get("summary") or formatting.event_type_label(row.get("type"))).rstrip(".")
             source = " · ".join(x for x in (row.get("note_type"), row.get("author")) if x) or "source note"
-            sentences.append(f"<a href='event:{row['id']}'>On {when}</a>: {html.escape(text)}. "
+            preposition = "On" if (row.get("precision") or "day") == "day" and not row.get("approximate") else "In"
+            sentences.append(f"<a href='event:{row['id']}'>{preposition} {when}</a>: {html.escape(text)}. "
                              f"<span class='muted'>({html.escape(source)})</span>")
         return ("<h2>The most significant events, in order</h2><p class='narrative'>"
                 + "<br>".join(sentences) + "</p>")

@@ -140,8 +140,9 @@ class TimelineCanvas(QGraphicsView):
             swatch.setBrush(QBrush(QColor(colour)))
             swatch.setPen(QPen(Qt.PenStyle.NoPen))
             scene.addItem(swatch)
-            name = scene.addSimpleText(title, label_font)
-            name.setPos(24, top + self.lane_height / 2 - name.boundingRect().height() / 2)
+            name = scene.addText(title, label_font)
+            name.setTextWidth(LABEL_WIDTH - 30)
+            name.setPos(20, top + self.lane_height / 2 - name.boundingRect().height() / 2)
         months = self.pixels_per_year >= 700
         for year in range(self.start_year, self.end_year + 2):
             x = self._x_of(year)
@@ -243,7 +244,7 @@ class TimelineCanvas(QGraphicsView):
         painter.save()
         painter.resetTransform()
         origin = self.mapFromScene(QPointF(0, 0))
-        painter.fillRect(0, 0, LABEL_WIDTH - 8, self.viewport().height(), QColor(255, 255, 255, 235))
+        painter.fillRect(0, 0, LABEL_WIDTH - 8, self.viewport().height(), QColor(255, 255, 255))
         font = QFont(self.font())
         font.setBold(True)
         painter.setFont(font)
@@ -312,7 +313,8 @@ class TimelineView(QWidget):
         dated = len(self.canvas.events)
         self.caption.setText(
             f"{dated} events" + (f" ({len(events) - dated} undated, not drawn)" if len(events) > dated else "")
-            + ". Hover a mark for its summary; click it to open it in the chronology. Ctrl+wheel zooms, drag pans."
+            + ". Larger marks are more significant. Hover a mark for its summary; click it to open it in the"
+            " chronology. Ctrl+wheel zooms, drag pans."
         )
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
