@@ -10,7 +10,7 @@ from pathlib import Path
 
 from extractors.base import RawNote, ReadResult
 from store import cases, curation, facts, notes
-from store.connection import Case, open_case
+from store.connection import open_case
 
 MOTHER = "Sarah Jones"
 FATHER = "Darren Smith"
@@ -122,11 +122,6 @@ def _people() -> list[dict]:
          "organisation": "Bristol Community Health"},
         {"id": "p-school", "name": SCHOOL, "kind": "agency", "role": "School"},
     ]
-
-
-def open_built(path: Path) -> Case:
-    """Open a case made by ``build_case``."""
-    return open_case(path)
 
 
 def tiny_png(width: int = 40, height: int = 20) -> bytes:
