@@ -18,6 +18,7 @@ import msoffcrypto
 
 from errors import CaseLensError
 from extractors.columns import match_columns, vocabulary
+from extractors.tables import HEADER_SEARCH_ROWS
 from extractors.text_decoding import bom_encoding, decode_text
 
 # The most a DOCX/XLSX may unpack to; real case-note exports are a few tens of MB at most.
@@ -69,6 +70,8 @@ def _zip_kind(source: Source) -> str:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
+    if "mimetype" in names and any(name == "content.xml" for name in names):
+        raise CaseLensError("E102", file=source.name, detail="an OpenDocument file; save it as .docx or .xlsx")
     if any(name.startswith("EncryptedPackage") for name in names):
         raise CaseLensError("E106", file=source.name)
     raise CaseLensError("E102", file=source.name, detail="a ZIP archive that is not a Word or Excel document")
@@ -98,11 +101,15 @@ def _looks_like_csv(text: str) -> bool:
     return "text" in found or "date" in found
 
 
-def guess_delimiter(header_line: str) -> str:
-    """The delimiter of a CSV header line: the commonest of comma, tab, semicolon and pipe."""
-    counts = {d: header_line.count(d) for d in (",", "\t", ";", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+def guess_delimiter(text: str) -> str:
+    """The delimiter of a CSV: the commonest of comma, tab, semicolon and pipe in the first line
+    that has any (title lines above the header have none)."""
+    for line in text[:20_000].splitlines()[:HEADER_SEARCH_ROWS]:
+        counts = {d: line.count(d) for d in (",", "\t", ";", "|")}
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best]:
+            return best
+    return ","
 
 
 def sniff_format(source: Source) -> str:
