@@ -348,8 +348,9 @@ def _append_table(
         )
         border_xml = f"<w:tblBorders>{edges}</w:tblBorders>"
     parts = [
+        # tblPr children in the order the schema requires (Word rejects other orders)
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-        f'<w:tblLayout w:type="fixed"/>{border_xml}'
+        f'{border_xml}<w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="70" w:type="dxa"/>'
         '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="70" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0"'
