@@ -64,6 +64,9 @@ _RELATIVE = re.compile(
 _HAS_DIGIT_OR_MONTH = re.compile(
     r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
+_REFERS_BACK = re.compile(
+    r"\b(following|after|since|re|regarding|about|concerning|referral of|report of|incident of)\b", re.IGNORECASE
+)
 _NOT_EVENT_DATE = re.compile(r"\b(dob|d\.o\.b|born|date of birth|aged?)\W*$", re.IGNORECASE)
 
 
@@ -184,7 +187,7 @@ class EventFinder:
         return {
             "start": start,
             "end": end,
-            **_event_date(doc, start, end),
+            **_event_date(doc, start, end, trigger.end_char),
             "type": event_type,
             "plan_kind": plan_kind,
             "stage": stage,
@@ -208,10 +211,14 @@ class EventFinder:
         return self
 
 
-def _event_date(doc: Doc, start: int, end: int) -> dict[str, Any]:
-    """The first date written in the sentence (not a date of birth), else the note's date."""
+def _event_date(doc: Doc, start: int, end: int, trigger_end: int) -> dict[str, Any]:
+    """The first date written in the sentence for this event, else the note's date. Not a
+    date of birth, and not a date that belongs to another event the sentence refers to
+    ("strategy discussion following the missing episode yesterday")."""
     for mention in doc._.dates or []:
         if not (start <= mention.start and mention.end <= end) or mention.value is None:
+            continue
+        if mention.start >= trigger_end and _REFERS_BACK.search(doc.text[trigger_end: mention.start]):
             continue
         if _NOT_EVENT_DATE.search(doc.text[max(start, mention.start - 16): mention.start]):
             continue
@@ -235,21 +242,19 @@ def _event_date(doc: Doc, start: int, end: int) -> dict[str, Any]:
 
 def _without_flooding(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Keep what a chronology needs from one note: the event the note records (its first),
-    plus later sentences only when they record a further key event that happened (not a
-    negated, planned, past or passing mention) of a type not already kept. Routine types give
-    way to anything more specific."""
+    plus later sentences only when they record a further key event, happened or planned (not
+    a negated, doubtful, past or passing mention), of a type not already kept."""
     if not events:
         return []
     kept = [events[0]]
     for event in events[1:]:
         if (
             event["significance"] >= 2
-            and event["status"] == "current"
+            and event["status"] in ("current", "hypothetical")
             and all(event["type"] != other["type"] for other in kept)
         ):
             kept.append(event)
-    specific = [e for e in kept if e["type"] not in _ROUTINE_TYPES]
-    return specific or kept[:1]
+    return kept
 
 
 @Language.factory("caselens_events")

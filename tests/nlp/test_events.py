@@ -39,10 +39,20 @@ def test_supervision_is_routine(blank):
     assert [e["significance"] for e in doc._.events] == [0]
 
 
-def test_routine_recording_gives_way_to_a_key_event(blank):
+def test_a_key_event_later_in_a_routine_note_is_kept_too(blank):
     doc = run(blank, "Tried to call mum, no answer. Police attended the family home after a domestic incident.")
-    assert [e["type"] for e in doc._.events] == ["domestic_abuse_incident"]
-    assert doc._.events[0]["significance"] == 3
+    assert [(e["type"], e["significance"]) for e in doc._.events] == [("contact", 0), ("domestic_abuse_incident", 3)]
+
+
+def test_passing_mentions_later_in_a_note_are_not_events(blank):
+    doc = run(blank, "Home visit completed. Explained the conference decides this. Attendance is poor.")
+    assert [e["type"] for e in doc._.events] == ["home_visit"]
+
+
+def test_a_date_the_sentence_refers_back_to_is_not_the_event_date(blank):
+    doc = run(blank, "Strategy discussion held following the missing episode yesterday.")
+    (event,) = doc._.events
+    assert (event["date"], event["date_source"]) == ("2023-01-02", "note_date")
 
 
 def test_a_planned_conference_is_hypothetical_with_its_own_date(blank):
