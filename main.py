@@ -176,6 +176,8 @@ def _describe(outcome: Any) -> str:
     parts = [f"{outcome.notes_read} notes", f"{outcome.notes_added} new"]
     if outcome.notes_already_stored:
         parts.append(f"{outcome.notes_already_stored} already in the case")
+    if outcome.repeated:
+        parts.append(f"{outcome.repeated} repeated within the file")
     if outcome.versions:
         parts.append(f"{outcome.versions} new versions")
     if outcome.undated:

@@ -27,6 +27,7 @@ class ImportOutcome:
     notes_read: int = 0  # notes in the file
     notes_added: int = 0  # notes new to the case (including new versions)
     notes_already_stored: int = 0  # already in the case from another export: a source was added
+    repeated: int = 0  # the same note more than once in this file (one note, one source per place)
     versions: int = 0  # new versions of notes already stored (same source id, changed text)
     undated: int = 0  # new notes with no readable date (kept and flagged)
     skipped: dict[str, int] = field(default_factory=dict)  # left out by the reader, by reason
@@ -58,7 +59,8 @@ def store_import(case: Case, file_path: Path | str, sha256: str, fmt: str, read_
             {
                 "import_id": outcome.import_id, "file": str(file_path), "sha256": sha256, "format": fmt,
                 "notes": outcome.notes_read, "added": outcome.notes_added,
-                "already_stored": outcome.notes_already_stored, "versions": outcome.versions,
+                "already_stored": outcome.notes_already_stored, "repeated": outcome.repeated,
+                "versions": outcome.versions,
                 "skipped": outcome.skipped,
             },
         )
@@ -70,8 +72,11 @@ def _store_note(case: Case, outcome: ImportOutcome, note: RawNote) -> None:
     note_id = note.id
     source = (note_id, outcome.import_id, note.ref, note.source_note_id)
     if db.execute("SELECT 1 FROM notes WHERE id = ?", (note_id,)).fetchone():
+        if db.execute("SELECT 1 FROM note_sources WHERE note_id = ? AND import_id = ?", source[:2]).fetchone():
+            outcome.repeated += 1
+        else:
+            outcome.notes_already_stored += 1
         db.execute("INSERT OR IGNORE INTO note_sources (note_id, import_id, ref, source_note_id) VALUES (?, ?, ?, ?)", source)
-        outcome.notes_already_stored += 1
         return
     previous = None
     if note.source_note_id:

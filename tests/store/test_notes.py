@@ -45,6 +45,13 @@ def test_a_group_note_in_two_exports_is_one_note_with_two_sources(case):
     assert [r["ref"] for r in case.db.query("SELECT ref FROM note_sources ORDER BY import_id")] == ["row 4", "row 9"]
 
 
+def test_a_note_repeated_within_one_file_is_one_note(case):
+    outcome = store_import(case, "a.csv", "sha-a", "csv", read_result(
+        note("Same words.", ref="row 2"), note("Same  words.", ref="row 7")))
+    assert (outcome.notes_added, outcome.repeated, outcome.notes_already_stored) == (1, 1, 0)
+    assert _count(case, "notes") == 1 and _count(case, "note_sources") == 2
+
+
 def test_a_changed_re_export_with_the_same_source_id_is_a_new_version(case):
     old = note("Visit planned.", source_id="4711")
     store_import(case, "jan.csv", "sha-jan", "csv", read_result(old))
