@@ -55,6 +55,9 @@ _MISSPELLINGS = {"received": "recieved", "occurred": "occured", "separate": "sep
                  "because": "becuase", "appointment": "appointmnet", "concerns": "concenrs", "school": "shcool"}
 _PRONOUNS = {"he": ("he", "she"), "his": ("his", "her"), "him": ("him", "her"), "himself": ("himself", "herself"),
              "boy": ("boy", "girl")}
+_ROLE_SLOTS = {"mum": "mother", "dad": "father", "nan": "mgm", "sw": "sw", "tm": "tm", "dsl": "dsl", "hv": "hv",
+               "fsw": "fsw", "iro": "iro", "idva": "idva", "gp": "gp", "senco": "senco", "midwife": "midwife"}
+_ROLE_WORDS = re.compile(r"\b(?:Mum|mum|Dad|dad|Nan|midwife)\b|(?<!new )\b(?:SW|TM|DSL|HV|FSW|IRO|IDVA|GP|SENCO)\b")
 _CONTACT_SLOTS = {"idva": "idva", "gp": "gp", "@surgery": "gp", "hv": "health_visitor"}
 
 
@@ -168,7 +171,7 @@ class Composer:
             elif token.startswith("{"):
                 self._slot(token[1:-1], ctx, draft)
             else:
-                draft.append(self._typos(token))
+                self._literal(self._typos(token), ctx, draft)
         if open_spans:
             raise ValueError(f"unclosed span in template: {template!r}")
         return begin, draft.length
@@ -187,6 +190,20 @@ class Composer:
                 i = self.rng.randrange(1, len(word) - 2)
                 words[index] = word[:i] + word[i + 1] + word[i] + word[i + 2:]
         return " ".join(words)
+
+    def _literal(self, text: str, ctx: NoteContext, draft: NoteDraft) -> None:
+        """Append template words, recording the role words in them ("Mum", "Nan", "SW", "the DSL")
+        as mentions of whoever holds that role on the note's date."""
+        position = 0
+        for match in _ROLE_WORDS.finditer(text):
+            person = self.cast.resolve(_ROLE_SLOTS[match.group(0).lower()], ctx.note_date)
+            if person is None:
+                continue
+            draft.append(text[position:match.start()])
+            start, end = draft.append(match.group(0))
+            draft.mentions.append({"start": start, "end": end, "text": match.group(0), "person": person.id})
+            position = match.end()
+        draft.append(text[position:])
 
     def _person_text(self, person: Person, form: str | None, draft: NoteDraft) -> str:
         if form == "full":
