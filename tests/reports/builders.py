@@ -66,34 +66,11 @@ def build_case(path: Path, events: int = 12, *, seed: int = 7, title: str = "Jon
             ))
         notes.store_import(case, path.with_suffix(".csv"), f"sha-{seed}-{events}", "csv",
                            ReadResult(raw_notes, "csv", "row_per_note"))
-        event_rows, risk_rows, strength_rows, mention_rows = [], [], [], []
+        rows: dict[str, list[dict]] = {"mentions": [], "events": [], "risks": [], "strengths": []}
         for index, note in enumerate(raw_notes):
-            kind, significance, _ = _TEMPLATES[index % len(_TEMPLATES)]
-            first = note.text.split(" Case recording")[0]
-            precision = ("day", "day", "day", "month", "day", "year")[index % 6]
-            value = note.note_date[:{"day": 10, "month": 7, "year": 4}[precision]]
-            event_rows.append({
-                "id": f"e{index:04d}", "note_id": note.id, "start": 0, "end": len(first), "date": value,
-                "precision": precision, "approximate": precision == "year", "date_source": "note_date",
-                "type": kind, "summary": first, "significance": significance, "confidence": 0.8,
-                "status": "hypothetical" if kind == "child_protection_conference" and index % 20 == 7 else "current",
-                "people": ["p-mother"] if MOTHER in first else [],
-            })
-            if kind == "domestic_abuse_incident":
-                risk_rows.append({"id": f"r{index:04d}", "note_id": note.id, "start": 0, "end": 20,
-                                  "text": first[:20], "category": "domestic_abuse", "cin_code": "3B",
-                                  "person_id": "p-mother"})
-            if kind == "positive_event":
-                strength_rows.append({"id": f"s{index:04d}", "note_id": note.id, "start": 0, "end": 20,
-                                      "text": first[:20], "category": "family_support"})
-            if MOTHER in first:
-                at = first.index(MOTHER)
-                mention_rows.append({"id": f"m{index:04d}", "note_id": note.id, "start": at,
-                                     "end": at + len(MOTHER), "text": MOTHER, "person_id": "p-mother"})
-            facts.replace_note_facts(case, [note.id], mentions=mention_rows[-1:] if mention_rows and
-                                     mention_rows[-1]["note_id"] == note.id else [],
-                                     events=event_rows[-1:], risks=[r for r in risk_rows if r["note_id"] == note.id],
-                                     strengths=[s for s in strength_rows if s["note_id"] == note.id])
+            for table, found in _note_facts(index, note).items():
+                rows[table].extend(found)
+        facts.replace_note_facts(case, [n.id for n in raw_notes], **rows)
         facts.replace_case_facts(case, people=_people(), updates={}, gaps=[
             {"item": "marac", "found": False}, {"item": "school", "found": True,
                                                 "evidence": [{"note_id": raw_notes[0].id, "start": 0, "end": 5}]},
@@ -106,6 +83,32 @@ def build_case(path: Path, events: int = 12, *, seed: int = 7, title: str = "Jon
     finally:
         case.close()
     return path
+
+
+def _note_facts(index: int, note: RawNote) -> dict[str, list[dict]]:
+    """The extraction output for one synthetic note: its event, and a risk, strength or
+    mention when its text has one. Dates cycle through day, month and (approximate) year."""
+    kind, significance, _ = _TEMPLATES[index % len(_TEMPLATES)]
+    first = note.text.split(" Case recording")[0]
+    precision = ("day", "day", "day", "month", "day", "year")[index % 6]
+    value = note.note_date[:{"day": 10, "month": 7, "year": 4}[precision]]
+    found: dict[str, list[dict]] = {"mentions": [], "risks": [], "strengths": [], "events": [{
+        "id": f"e{index:04d}", "note_id": note.id, "start": 0, "end": len(first), "date": value,
+        "precision": precision, "approximate": precision == "year", "date_source": "note_date",
+        "type": kind, "summary": first, "significance": significance, "confidence": 0.8, "status": "current",
+        "people": ["p-mother"] if MOTHER in first else [],
+    }]}
+    if kind == "domestic_abuse_incident":
+        found["risks"].append({"id": f"r{index:04d}", "note_id": note.id, "start": 0, "end": 20, "text": first[:20],
+                               "category": "domestic_abuse", "cin_code": "3B", "person_id": "p-mother"})
+    if kind == "positive_event":
+        found["strengths"].append({"id": f"s{index:04d}", "note_id": note.id, "start": 0, "end": 20,
+                                   "text": first[:20], "category": "family_support"})
+    if MOTHER in first:
+        at = first.index(MOTHER)
+        found["mentions"].append({"id": f"m{index:04d}", "note_id": note.id, "start": at, "end": at + len(MOTHER),
+                                  "text": MOTHER, "person_id": "p-mother"})
+    return found
 
 
 def _people() -> list[dict]:
