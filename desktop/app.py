@@ -117,8 +117,8 @@ def run(case_path: Path | None, screenshot: Path | None = None, view: str = "sum
         window.set_case(case, os.environ.get("CASELENS_PASSPHRASE") or None)
         window.show()
         window.show_view(view)
-        if view == "chronology" and window.chronology.model.rows:
-            window.chronology.select_event(window.chronology.model.rows[0]["id"])
+        if view == "chronology" and window.chronology.model.ids:
+            window.chronology.select_event(window.chronology.model.ids[0])
         _wait_until_populated(window)
         if view == "timeline":
             window.timeline.canvas.fit()

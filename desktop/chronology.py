@@ -52,6 +52,7 @@ ALL_STATUSES = ("current", "historical", "hypothetical", "negated", "uncertain")
 SHOWN_STATUSES = ("current", "historical")
 SIGNIFICANCE_CHOICES = (("Key events only", 2), ("Critical only", 3), ("Minor and above", 1), ("All events", 0))
 _ANY_DATE = QDate(1900, 1, 1)
+FETCH_BLOCK = 200  # rows fetched at a time as the table scrolls
 
 
 @dataclass(frozen=True)
@@ -137,14 +138,20 @@ _CRITICAL_FOREGROUND = QColor("#a4262c")
 
 
 class ChronologyModel(QAbstractTableModel):
-    """Rows of ``store.queries.chronology`` with display text worked out once per refresh."""
+    """The events ``store.queries.chronology`` selects, fetched lazily.
+
+    A filter change re-runs only the cheap id query (``chronology_ids``); the rows on screen
+    are fetched in blocks (``events``) as the view asks for them and kept, with their display
+    text worked out once, until the case's data changes.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case: Case | None = None
         self.filters = ChronologyFilters()
-        self.rows: list[dict[str, Any]] = []
+        self.ids: list[str] = []
         self.total = 0
+        self._cache: dict[str, dict[str, Any]] = {}
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
         self._people: dict[str, str] = {}
         self._risks: dict[str, str] = {}
@@ -159,29 +166,53 @@ class ChronologyModel(QAbstractTableModel):
 
     def set_filters(self, filters: ChronologyFilters) -> None:
         self.filters = filters
-        self.refresh()
+        self.refresh(data_changed=False)
 
-    def refresh(self) -> None:
-        """Query again (after a filter change, an import batch or a correction)."""
+    def refresh(self, data_changed: bool = True) -> None:
+        """Query again: after a filter change, or (``data_changed``) an import or a correction."""
         self.beginResetModel()
         if self.case is None:
-            self.rows, self.total = [], 0
+            self.ids, self.total = [], 0
+            self._cache.clear()
         else:
-            self._load_lookups()
+            if data_changed:
+                self._cache.clear()
+                self._load_lookups()
+                self.total = self.case.db.execute(
+                    "SELECT count(*) FROM events e JOIN notes n ON n.id = e.note_id AND n.current = 1"
+                    " WHERE e.duplicate_of IS NULL"
+                ).fetchone()[0]
             order = "desc" if self._sort == (0, Qt.SortOrder.DescendingOrder) else "asc"
-            rows = store_queries.chronology(self.case, order=order, **self.filters.query_arguments())
-            self.rows = [self._prepare(row) for row in rows]
-            self.total = self.case.db.execute(
-                "SELECT count(*) FROM events e JOIN notes n ON n.id = e.note_id AND n.current = 1"
-                " WHERE e.duplicate_of IS NULL"
-            ).fetchone()[0]
-            self._apply_sort()
+            self.ids = store_queries.chronology_ids(self.case, order=order, **self.filters.query_arguments())
+            if self._sort[0] != 0:
+                self._sort_ids()
         self.endResetModel()
+
+    def row_at(self, number: int) -> dict[str, Any]:
+        """The event shown at row ``number`` (fetching its block of rows when needed)."""
+        event_id = self.ids[number]
+        row = self._cache.get(event_id)
+        if row is None:
+            start = number - number % FETCH_BLOCK
+            self._fetch(self.ids[start:start + FETCH_BLOCK])
+            row = self._cache[event_id]
+        return row
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """Every event shown, in order (fetches them all: for copying, sorting and checks)."""
+        self._fetch(self.ids)
+        return [self._cache[event_id] for event_id in self.ids]
+
+    def _fetch(self, ids: list[str]) -> None:
+        missing = [event_id for event_id in ids if event_id not in self._cache]
+        if missing and self.case is not None:
+            for event_id, row in store_queries.events(self.case, missing).items():
+                self._cache[event_id] = self._prepare(row)
 
     def _load_lookups(self) -> None:
         db = self.case.db
-        self._people = {pid: name for pid, name in queries.people_choices(self.case)}
-        self._people = {pid: name.split(" (")[0] for pid, name in self._people.items()}
+        self._people = {pid: name.split(" (")[0] for pid, name in queries.people_choices(self.case)}
         self._risks = {
             note_id: cats for note_id, cats in db.execute(
                 "SELECT note_id, group_concat(DISTINCT category) FROM risks"
@@ -220,37 +251,38 @@ class ChronologyModel(QAbstractTableModel):
     # --- sorting ----------------------------------------------------------------------------
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Date order comes from SQL; other columns sort the fetched rows on their values."""
         self._sort = (column, order)
         if self.case is None:
             return
         if column == 0:
-            self.refresh()
+            self.refresh(data_changed=False)
             return
         self.layoutAboutToBeChanged.emit()
-        self._apply_sort()
+        self._sort_ids()
         self.layoutChanged.emit()
 
-    def _apply_sort(self) -> None:
+    def _sort_ids(self) -> None:
         column, order = self._sort
-        if column == 0:
-            return
         key = COLUMNS[column].key
         reverse = order == Qt.SortOrder.DescendingOrder
+        rows = self.rows
         if key == "significance":
-            self.rows.sort(key=lambda r: int(r.get("significance") or 0), reverse=reverse)
+            rows.sort(key=lambda r: int(r.get("significance") or 0), reverse=reverse)
         elif key == "reviewed":
-            self.rows.sort(key=lambda r: bool(r.get("reviewed")), reverse=reverse)
+            rows.sort(key=lambda r: bool(r.get("reviewed")), reverse=reverse)
         elif key == "age":
-            self.rows.sort(key=lambda r: r.get("date") or "9999", reverse=reverse)
+            rows.sort(key=lambda r: r.get("date") or "9999", reverse=reverse)
         else:
             text_key = {"type": "type_text", "people": "people_text", "risks": "risks_text",
                         "source": "note_date"}.get(key, key)
-            self.rows.sort(key=lambda r: (r.get(text_key) or "").lower(), reverse=reverse)
+            rows.sort(key=lambda r: (r.get(text_key) or "").lower(), reverse=reverse)
+        self.ids = [row["id"] for row in rows]
 
     # --- Qt model ---------------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.ids)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -263,7 +295,7 @@ class ChronologyModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
+        row = self.row_at(index.row())
         key = COLUMNS[index.column()].key
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display_text(row, key)
@@ -325,10 +357,10 @@ class ChronologyModel(QAbstractTableModel):
         return str(row.get(key) or "")
 
     def row_for_event(self, event_id: str) -> int:
-        for number, row in enumerate(self.rows):
-            if row["id"] == event_id:
-                return number
-        return -1
+        try:
+            return self.ids.index(event_id)
+        except ValueError:
+            return -1
 
 
 class FilterBar(QWidget):
@@ -553,10 +585,10 @@ class ChronologyView(QWidget):
     def _update_status(self) -> None:
         filters = self.model.filters
         active = filters.describe(self.filter_bar.defaults)
-        shown = f"<b>{len(self.model.rows)}</b> of {self.model.total} events"
+        shown = f"<b>{len(self.model.ids)}</b> of {self.model.total} events"
         if self.model.case is None:
             self.status.setText("")
-        elif not self.model.rows and self.model.total:
+        elif not self.model.ids and self.model.total:
             self.status.setText(f"No events match these filters ({'; '.join(active)}). "
                                 "Press <b>Reset filters</b> to see the default view.")
         elif not self.model.total:
@@ -570,11 +602,11 @@ class ChronologyView(QWidget):
         index = self.table.currentIndex()
         if not index.isValid():
             return None
-        return self.model.rows[index.row()]
+        return self.model.row_at(index.row())
 
     def selected_rows(self) -> list[dict[str, Any]]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.rows[r] for r in rows]
+        return [self.model.row_at(r) for r in rows]
 
     def select_event(self, event_id: str, emit: bool = True) -> bool:
         """Select the event's row (used by the timeline and the summary); False if filtered out."""
@@ -587,12 +619,12 @@ class ChronologyView(QWidget):
         )
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         if emit:
-            self.event_selected.emit(self.model.rows[row])
+            self.event_selected.emit(self.model.row_at(row))
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self.event_selected.emit(self.model.rows[current.row()])
+            self.event_selected.emit(self.model.row_at(current.row()))
 
     def _activate(self) -> None:
         row = self.current_row()

@@ -731,7 +731,7 @@ class MainWindow(QMainWindow):
             return
         view = self.chronology
         described = "; ".join(view.model.filters.describe(view.filter_bar.defaults))
-        dialog = ExportDialog(len(view.model.rows), len(view.selected_rows()), described, self)
+        dialog = ExportDialog(len(view.model.ids), len(view.selected_rows()), described, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         suggested = Path(self.settings.get("last_folder") or Path.home()) / f"{self.case.path.stem} chronology.docx"
@@ -749,7 +749,7 @@ class MainWindow(QMainWindow):
         assert self.case is not None
         options: dict[str, Any] = {"anonymise": anonymise, "sections": set()}
         if choice == "filter":
-            options["event_ids"] = [row["id"] for row in self.chronology.model.rows]
+            options["event_ids"] = list(self.chronology.model.ids)
         elif choice == "selection":
             options["event_ids"] = [row["id"] for row in self.chronology.selected_rows()]
         if summary:
