@@ -131,3 +131,25 @@ def test_phrase_banks_refuse_unknown_keys():
     assert load_banks().phrases["hv.open"]
     with pytest.raises(ValueError, match="unknown keys"):
         _phrase("hv.open", {"t": "Visited.", "whne": ["cp"]})
+
+
+def test_written_dates_carry_the_value_a_correct_reader_gives():
+    import random
+    from datetime import date
+
+    from services.corpus.dates import DateRef, write_date
+
+    rng = random.Random(0)
+    anchor = date(2023, 3, 15)  # a Wednesday
+    seen = {}
+    for _ in range(200):
+        for ref in (DateRef(date(2023, 3, 14)), DateRef(date(2023, 3, 10)), DateRef(date(2023, 3, 1))):
+            written = write_date(ref, anchor, rng, on=True)
+            seen[written.text] = (written.value, written.prefix)
+    assert seen["yesterday"] == ("2023-03-14", "")
+    assert seen["Friday"] == ("2023-03-10", "on ")
+    assert seen["last Friday"] == ("2023-03-10", "")
+    assert seen["two weeks ago"] == ("2023-03-01", "")
+    assert seen["1st March"] == ("2023-03-01", "on ")
+    early = write_date(DateRef(date(2019, 1, 1), "year", True), anchor, random.Random(2))
+    assert early.value == "2019" and early.precision == "year" and early.approximate
