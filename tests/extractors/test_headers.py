@@ -1,9 +1,17 @@
 """Which lines start a note, and which body lines must not."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from extractors.headers import match_header, match_metadata
+from extractors.headers import match_header, match_metadata, parse_shapes, shapes
+
+
+def test_shipped_shapes_load_with_every_required_shape() -> None:
+    assert {name for name, _ in shapes().headers} >= {"pipe", "dash", "labelled", "bracketed"}
+
+
 
 
 @pytest.mark.parametrize(
@@ -44,3 +52,15 @@ def test_metadata_lines() -> None:
     assert match_metadata("Title: Visit to discuss school") == ("title", "Visit to discuss school")
     assert match_metadata("Ref: 12345") == ("source_note_id", "12345")
     assert match_metadata("Mum said the ref: was lost") is None
+
+
+def test_header_shapes_are_validated() -> None:
+    macro = json.dumps({"macro": "DATE", "pattern": r"\d\d/\d\d/\d{4}"})
+    good = json.dumps({"header": "x", "pattern": r"^(?P<date>{DATE}) \| (?P<type>\w+)$", "examples": ["12/03/2023 | Visit"]})
+    assert parse_shapes([macro, good]).headers[0][0] == "x"
+    with pytest.raises(ValueError, match="unknown keys"):
+        parse_shapes([macro, json.dumps({"header": "x", "pattern": "(?P<date>a)", "colour": "red"})])
+    with pytest.raises(ValueError, match="own example"):
+        parse_shapes([macro, json.dumps({"header": "x", "pattern": r"^(?P<date>{DATE})$", "examples": ["nope"]})])
+    with pytest.raises(ValueError, match="unknown macro"):
+        parse_shapes([json.dumps({"header": "x", "pattern": r"(?P<date>{NOPE})"})])

@@ -41,15 +41,6 @@ def test_same_notes_from_txt_docx_html_and_pdf_have_identical_text_and_ids(tmp_p
         assert [(n.id, n.text, n.note_date, n.title, n.source_note_id) for n in result.notes] == expected, fmt
 
 
-def test_content_decides_over_extension(tmp_path: Path) -> None:
-    html_as_txt = write_html(tmp_path / "notes.html", SAMPLE_NOTES).rename(tmp_path / "notes.txt")
-    assert read_export(html_as_txt).format == "html"
-    xlsx_as_csv = write_xlsx(tmp_path / "n.xlsx", {"Notes": [["Date", "Narrative"], ["12/03/2023", "Seen."]]})
-    assert read_export(xlsx_as_csv.rename(tmp_path / "n.csv")).format == "xlsx"
-    csv_as_txt = write_csv(tmp_path / "n2.csv", [["Date", "Narrative"], ["12/03/2023", "Seen."]])
-    assert read_export(csv_as_txt.rename(tmp_path / "export.txt")).format == "csv"
-
-
 def test_empty_and_blank_files_are_refused(tmp_path: Path) -> None:
     (tmp_path / "empty.csv").write_bytes(b"")
     (tmp_path / "blank.txt").write_bytes(b"\xef\xbb\xbf \r\n\r\n")
