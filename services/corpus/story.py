@@ -50,7 +50,8 @@ class Story:
             ("partner_out", e("partner_out"), self.end), ("pregnant", e("pregnancy"), e("birth")),
             ("baby", e("birth"), self.end), ("cin", e("cin_start"), e("cp_start")),
             ("cp", e("cp_start"), e("cp_end")), ("cin", e("cp_end"), e("closure")),
-            ("after_da", e("da1"), self.end), ("sib_old_home", self.start, e("placement")),
+            ("after_da", e("da1"), self.end), ("da_work", e("da1") + timedelta(days=45), e("freedom_done")),
+            ("freedom_done", e("freedom_done"), self.end), ("sib_old_home", self.start, e("placement")),
             ("teen_issues", e("missing1"), e("placement")), ("sib_placed", e("placement"), self.end),
             ("moved", e("move"), self.end), ("camhs", e("camhs_referral"), self.end),
             ("assessing", e("referral"), e("cin_start")), ("closing", e("closure") - timedelta(days=120), self.end),
@@ -125,7 +126,7 @@ def build_story(rng: random.Random, cast: Cast, start: date, end: date) -> Story
     ep["missing2"] = weekday_on_or_after(ep["missing1"] + timedelta(days=rng.randrange(12, 30)))
     ep["exclusion"] = weekday_on_or_after(ep["missing2"] + timedelta(days=rng.randrange(10, 25)))
     ep["placement"] = _day(s, rng.uniform(30, 31), rng)
-    ep["freedom_done"] = _day(s, rng.uniform(31, 32), rng)
+    ep["freedom_done"] = _day(s, rng.uniform(19, 21), rng)
     ep["move"] = _day(s, rng.uniform(33, 35), rng)
     ep["camhs_referral"] = _day(s, rng.uniform(37, 39), rng)
     ep["court2"] = _day(s, rng.uniform(41, 43), rng)
