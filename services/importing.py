@@ -85,13 +85,16 @@ def import_files(
         if cancel is not None and cancel.is_set():
             _cancel(case, result, stored, progress, extractor if extract else None)
             return result
-        if extract and stored:
+        # Imports a crash left half-extracted are finished along with this run's.
+        waiting = [r[0] for r in case.db.execute("SELECT id FROM imports WHERE status = 'extracting' ORDER BY id")]
+        to_extract = [i for i in waiting if i not in stored] + stored
+        if extract and to_extract:
             extractor = extractor or extraction.SpacyExtractor()
             result.extraction = extraction.ExtractionReport()
-            for position, import_id in enumerate(stored):
+            for position, import_id in enumerate(to_extract):
                 part = extraction.extract_case(
                     case, import_id=import_id, progress=progress, cancel=cancel, extractor=extractor,
-                    resolve=position == len(stored) - 1,
+                    resolve=position == len(to_extract) - 1,
                 )
                 result.extraction.imports += part.imports
                 result.extraction.notes += part.notes

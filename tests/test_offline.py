@@ -2,6 +2,7 @@
 sockets and no name resolution, while CaseLens imports and exports a case."""
 from __future__ import annotations
 
+import importlib
 import json
 import socket
 
@@ -19,7 +20,13 @@ class NetworkUsed(AssertionError):
 
 @pytest.fixture
 def no_network(monkeypatch):
-    """Make every network operation fail loudly (local AF_UNIX sockets still work)."""
+    """Make every network operation fail loudly (local AF_UNIX sockets still work).
+
+    urllib3 (imported by spaCy through ``spacy.cli`` → requests) probes for IPv6 support once,
+    at import, by binding a throwaway socket to ``::1`` port 0 — loopback only, nothing sent.
+    It is imported before the guard so that one-time probe does not depend on test order;
+    anything CaseLens does afterwards is guarded."""
+    importlib.import_module("urllib3")
     attempts: list[str] = []
 
     def guard(name, original):
@@ -60,11 +67,17 @@ def test_the_guard_catches_network_use_and_allows_local_sockets(no_network):
     no_network.clear()
 
 
-def test_import_and_export_work_offline(tmp_path, monkeypatch, no_network, capsys):
-    export = write_csv(tmp_path / "notes.csv", [("1", "12/03/2023", "Home visit."), ("2", "13/03/2023", "School call.")])
+def test_import_extraction_and_export_work_offline(tmp_path, no_network):
+    export = write_csv(tmp_path / "notes.csv", [
+        ("1", "12/03/2023", "Police attended the home after Mum said Darren pushed her. Kayden was upset."),
+        ("2", "13/03/2023", "Phone call with school: attendance good, no concerns."),
+    ])
     case = tmp_path / "case.caselens"
-    assert main.main(["import", str(export), "--case", str(case), "--no-extract"]) == 0
+    assert main.main(["import", str(export), "--case", str(case)]) == 0
+    assert main.main(["extract", "--case", str(case)]) == 0
     assert main.main(["info", "--case", str(case)]) == 0
     out = tmp_path / "case.json"
     assert main.main(["export", "--case", str(case), "--format", "json", "--out", str(out)]) == 0
-    assert len(json.loads(out.read_text(encoding="utf-8"))["notes"]) == 2
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert len(document["notes"]) == 2
+    assert [i["status"] for i in document["imports"]] == ["complete"]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from services.importing import file_sha256, import_files
 from store import cases, open_case
 from store.facts import iter_rows
@@ -96,3 +98,24 @@ def test_sha256_is_of_the_file_bytes(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"abc")
     assert file_sha256(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+class Crash(Exception):
+    pass
+
+
+class CrashingExtractor(KeywordExtractor):
+    def extract(self, notes):
+        raise Crash()
+
+
+def test_an_import_left_half_extracted_is_finished_by_the_next_import(tmp_path):
+    case_path = tmp_path / "case.caselens"
+    first = write_csv(tmp_path / "a.csv", [("1", "12/03/2023", "The police called.")])
+    with pytest.raises(Crash):
+        import_files(case_path, [first], extractor=CrashingExtractor())
+    second = write_csv(tmp_path / "b.csv", [("2", "14/03/2023", "The police called again.")])
+    report = import_files(case_path, [second], extractor=KeywordExtractor())
+    assert report.extraction.notes == 2
+    with open_case(case_path) as case:
+        assert [r["status"] for r in case.db.query("SELECT status FROM imports")] == ["complete", "complete"]
