@@ -9,6 +9,7 @@ import pytest
 from extractors.base import canonical_text, collapse_whitespace, note_identity
 from services.corpus import build_case, generate_case
 from services.corpus.banks import _phrase, load_banks
+from services.corpus.gold import build_gold
 from services.corpus.writers import FORMATS
 
 NOTES = 40
@@ -154,3 +155,13 @@ def test_written_dates_carry_the_value_a_correct_reader_gives():
     assert seen["1st March"] == ("2023-03-01", "on ")
     early = write_date(DateRef(date(2019, 1, 1), "year", True), anchor, random.Random(2))
     assert early.value == "2019" and early.precision == "year" and early.approximate
+
+
+def test_an_unanswered_checklist_item_is_never_answered_by_any_note():
+    case = build_case(notes=300, seed=11)
+    gold = build_gold(case)
+    banks = load_banks()
+    unanswered = {gap["item"] for gap in gold["gaps"] if not gap["found"]}
+    assert unanswered, "each case leaves some of the checklist open"
+    for note in case.notes:
+        assert not banks.gap_items_named(note.text) & unanswered, note.text
