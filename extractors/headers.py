@@ -20,7 +20,7 @@ from importlib import resources
 
 from extractors.datetimes import ParsedDate, combine, parse_date, parse_time
 
-METADATA_FIELDS = ("title", "source_note_id", "status", "recorded_date", "agency")
+METADATA_FIELDS = ("title", "source_note_id", "status", "recorded_date", "agency", "note_type", "author")
 # A header is a short line; longer lines are never tested (and a 50 MB line costs nothing).
 MAX_HEADER_CHARS = 300
 

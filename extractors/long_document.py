@@ -68,22 +68,23 @@ def _too_long(file_name: str, size: int) -> CaseLensError:
 
 
 def _finish(draft: _Draft, file_name: str, warnings: list[str]) -> tuple[RawNote, str] | None:
+    header = draft.header
+    note_type = header.note_type or draft.metadata.get("note_type")
     text = canonical_text("".join(draft.parts))
     flags: set[str] = set()
     if not text:
-        text = draft.header.note_type or ""
+        text = note_type or ""
         flags.add("metadata_only")
     if not text:
         return None
     if len(text) > MAX_NOTE_CHARS:
         raise _too_long(file_name, len(text))
-    header = draft.header
     if header.date.invalid:
         warnings.append(f"{draft.ref}: '{header.date.invalid}' is not a real date; the note is kept as undated.")
     recorded = parse_date(draft.metadata.get("recorded_date"))
     recorded_iso = recorded.iso if recorded.day and recorded.day != header.date.day else None
     status = draft.metadata.get("status")
-    author, author_role = split_author(header.author)
+    author, author_role = split_author(header.author or draft.metadata.get("author"))
     note = RawNote(
         text=text,
         ref=draft.ref,
@@ -91,7 +92,7 @@ def _finish(draft: _Draft, file_name: str, warnings: list[str]) -> tuple[RawNote
         recorded_date=recorded_iso,
         author=author,
         author_role=author_role,
-        note_type=header.note_type,
+        note_type=note_type,
         title=draft.metadata.get("title"),
         agency=draft.metadata.get("agency"),
         status=status,

@@ -57,3 +57,19 @@ def test_a_document_without_any_note_header_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CaseLensError) as caught:
         read_export(path)
     assert caught.value.code == "E113"
+
+
+def test_a_print_out_with_the_header_over_several_lines(tmp_path: Path) -> None:
+    path = tmp_path / "sar.txt"
+    path.write_text(
+        "Subject access bundle\n\n"
+        "Date of Event: 12/03/2023 14:30\nCase Note Type: Home Visit\nRecorded By: Jane Smith (Social Worker)\n"
+        "Saw Sam at home.\n\n"
+        "Date of Event: 14/03/2023\nCase Note Type: Phone Call\nRecorded By: Amir Khan\n"
+        "Type: of call was a welfare check.\n",
+        encoding="utf-8",
+    )
+    first, second = read_export(path).notes
+    assert (first.note_date, first.note_type, first.author, first.author_role) == ("2023-03-12T14:30", "Home Visit", "Jane Smith", "Social Worker")
+    assert first.text == "Saw Sam at home."
+    assert (second.note_type, second.text) == ("Phone Call", "Type: of call was a welfare check.")
