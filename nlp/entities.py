@@ -381,6 +381,8 @@ class EntityRecogniser:
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue
+            if any(t.lower_ in self.not_names and not t.is_sent_start for t in ent):
+                continue  # "Mill Lane", "Flat 4": an address, not a person
             tokens = [t for t in ent if not taken[t.i]]
             while tokens and not self._name_like(tokens[0]):
                 tokens.pop(0)

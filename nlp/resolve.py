@@ -47,7 +47,10 @@ _MALE = {"father", "stepfather", "grandfather", "uncle"}
 _IN_HOUSEHOLD_BY_DEFAULT = {"mother", "stepmother", "stepfather", "parent_partner", "sibling", "half_sibling"}
 _OUTSIDE = {"professional", "agency"}
 # Roles one person holds in a family, so a named adult can be inferred to hold them.
-_ADOPTABLE = {"mother", "father", "stepmother", "stepfather", "parent_partner", "grandmother", "grandfather"}
+_ADOPTABLE = {"mother", "father", "stepmother", "stepfather", "parent_partner", "grandmother", "grandfather",
+              "aunt", "uncle", "ex_partner_of_parent"}
+# Characters between a role word and a name close enough to suggest they are the same person.
+_ROLE_NAME_REACH = 120
 _INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
 _COLLAR = re.compile(r"\b(?:PC|DC|PS|DS|DI|DCI|WPC|Sgt\.?|Sergeant|Constable|Inspector|Det)\s+(\d{2,6})\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
@@ -344,6 +347,8 @@ class _Resolver:
                 candidates = [c for c in self.named if c.professional and c.last and rules.same_last(c.last, parts.last)]
         elif parts.first:
             candidates = [c for c in self.named if any(rules.same_first(f, parts.first) for f in c.firsts)]
+            if not candidates:  # a lone word may be a surname: "Chaudhry said..." for "Bridget Chaudhry"
+                candidates = [c for c in self.named if c.last == parts.first and not c.is_child]
         elif parts.last:
             candidates = [c for c in self.named if c.last and rules.same_last(c.last, parts.last)
                           and _gender_ok(parts.title, c) and not c.is_child]
@@ -490,7 +495,7 @@ class _Resolver:
                     for c in self.named):
                 continue
             role_notes = role.notes
-            best: tuple[int, _Cluster] | None = None
+            best: tuple[tuple[int, int], _Cluster] | None = None
             for cluster in self.named:
                 if id(cluster) in taken or cluster.subject or cluster.is_child or cluster.professional \
                         or cluster.relationship != "unknown" or not cluster.firsts and not cluster.last:
@@ -498,14 +503,28 @@ class _Resolver:
                 if not all(_title_fits(p.title, relationship) for p in cluster.parts):
                     continue
                 shared = len(cluster.notes & role_notes)
-                if shared >= 2 and shared * 2 >= len(cluster.notes) and (best is None or shared > best[0]):
-                    best = (shared, cluster)
+                close = self._close_together(role, cluster)
+                if not (close or shared >= 2 and shared * 2 >= len(cluster.notes)):
+                    continue
+                if best is None or (close, shared) > best[0]:
+                    best = ((close, shared), cluster)
             if best is not None:
                 cluster = best[1]
                 taken.add(id(cluster))
                 for mention in role.mentions:
                     cluster.add(mention)
                 role.mentions = []
+
+    @staticmethod
+    def _close_together(role: _Cluster, named: _Cluster) -> int:
+        """How many notes write the role word and the name within a sentence or so of each other
+        ("Call from Sheila Clarke. MGM said...")."""
+        by_note: dict[str, list[int]] = defaultdict(list)
+        for mention in named.mentions:
+            by_note[mention["note_id"]].append(mention["start"])
+        notes = {m["note_id"] for m in role.mentions
+                 if any(abs(m["start"] - start) <= _ROLE_NAME_REACH for start in by_note.get(m["note_id"], ()))}
+        return len(notes)
 
     @staticmethod
     def _dob(cluster: _Cluster) -> str | None:
@@ -708,8 +727,8 @@ def resolve_case(rows: CaseRowsLike) -> Resolution:
         cluster = of_mention.get(mention["id"])
         if cluster is not None:
             pid = cluster.fixed_id
-        elif mention.get("child") and (mention.get("group") or not mention.get("name")):
-            pid = subject_id
+        elif mention.get("child") and not mention.get("group") and not mention.get("name"):
+            pid = subject_id  # "the child", "the baby"; "the children" are several people
         else:
             pid = None
         updates["mentions"][mention["id"]] = {"person_id": pid}
