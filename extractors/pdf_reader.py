@@ -18,7 +18,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PyPdfError
 
 from errors import CaseLensError
@@ -52,7 +52,7 @@ class _PdfLine:
     page: int
 
 
-def _page_lines(page: object, number: int) -> list[_PdfLine]:
+def _page_lines(page: PageObject, number: int) -> list[_PdfLine]:
     """The page's text as lines, in content order, each with its height and text block."""
     fragments: list[tuple[str, float, tuple[float, ...]]] = []
 
@@ -61,7 +61,7 @@ def _page_lines(page: object, number: int) -> list[_PdfLine]:
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             fragments.append((text, y, tuple(round(v, 1) for v in cm)))
 
-    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    page.extract_text(visitor_text=visit)
     lines: list[_PdfLine] = []
     current: list[str] = []
     where: tuple[float, tuple[float, ...]] | None = None
