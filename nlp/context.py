@@ -12,7 +12,12 @@ Rules are data: ``resources/context_rules.jsonl``, one JSON object a line with t
 exactly one of ``literal`` (a phrase, matched case-insensitively on word boundaries) or
 ``pattern`` (a Python regex, case-insensitive unless it says otherwise),
 ``direction`` (forward, backward, bidirectional, terminate, pseudo) and optionally
-``max_scope`` (tokens) and ``comment``. Unknown keys are rejected on load. A ``terminate``
+``max_scope`` (tokens), ``inside`` and ``comment``. Unknown keys are rejected on load.
+
+A trigger inside the mention itself is ignored (the words are the concept's own: "was not
+brought", "no longer drinking"), unless the rule says ``"inside": true`` and the rest of the
+mention lies in its scope: then a clause such as "alleged assault by dad" or "Mum denies any
+drug use" is assessed as a whole, just as "assault" or "drug use" would be. A ``terminate``
 rule whose category is TERMINATE ends every scope; one with another category ends only that
 category's scopes (e.g. "mum" ends the scope of "maternal grandfather").
 
@@ -20,8 +25,8 @@ Two entry points share one engine:
 
 - :func:`assess` (contracted) takes any English text and a character span; it splits the text
   into sentences with a small rule-based splitter (no trained model).
-- :func:`assess_span` takes a spaCy ``Doc`` from the pipeline and uses the doc's own sentence
-  boundaries when it has them.
+- :func:`assess_span` takes a spaCy ``Doc`` from the pipeline (what the risk, event and gap
+  components call for every mention); it shares the sentence split and the trigger cache.
 
 The engine works on one sentence at a time and caches each sentence's trigger matches, so many
 mentions in one note cost one scan per sentence.
@@ -49,7 +54,7 @@ TERMINATE = "TERMINATE"
 
 CATEGORIES = (NEGATED, HYPOTHETICAL, HISTORICAL, UNCERTAIN, OTHER_EXPERIENCER, TERMINATE)
 DIRECTIONS = ("forward", "backward", "bidirectional", "terminate", "pseudo")
-_RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "comment"}
+_RULE_KEYS = {"category", "literal", "pattern", "direction", "max_scope", "inside", "comment"}
 
 #: Status precedence, as contracted: the first true flag wins.
 STATUS_ORDER = (("negated", "negated"), ("hypothetical", "hypothetical"),
@@ -72,6 +77,7 @@ class ContextRule:
     literal: str | None = None
     pattern: str | None = None
     max_scope: int | None = None
+    inside: bool = False
     comment: str | None = None
 
     @classmethod
@@ -104,12 +110,17 @@ class ContextRule:
         if max_scope is not None and (isinstance(max_scope, bool) or not isinstance(max_scope, int)
                                       or max_scope < 1):
             raise ContextRuleError(f"{where}: max_scope must be a positive whole number")
+        inside = data.get("inside", False)
+        if not isinstance(inside, bool):
+            raise ContextRuleError(f"{where}: inside must be true or false")
+        if inside and direction in ("terminate", "pseudo"):
+            raise ContextRuleError(f"{where}: only triggers can be 'inside' a mention")
         return cls(category=category, direction=direction,
                    literal=" ".join(literal.lower().split()) if literal else None,
-                   pattern=pattern, max_scope=max_scope, comment=data.get("comment"))
+                   pattern=pattern, max_scope=max_scope, inside=inside, comment=data.get("comment"))
 
     def to_dict(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: v for k, v in self.__dict__.items() if v is not None and v is not False}
 
 
 def parse_rules(lines: Iterable[str], source: str = RULES_FILE) -> list[ContextRule]:
@@ -219,18 +230,21 @@ class ContextEngine:
                                     "uncertain": False, "experiencer": "subject"}
         length = len(sentence)
         for index, trigger in enumerate(triggers):
-            if trigger.start < end and trigger.end > start:
-                continue  # a trigger inside the mention does not modify it ("was not brought")
+            overlaps = trigger.start < end and trigger.end > start
             for rule in trigger.rules:
                 if rule.direction in ("terminate", "pseudo"):
                     continue
-                if rule.direction in ("forward", "bidirectional") and start >= trigger.end:
+                if overlaps and not rule.inside:
+                    continue  # part of the mention's own words ("was not brought", "no longer drinking")
+                if rule.direction in ("forward", "bidirectional") and end > trigger.end and (
+                        overlaps or start >= trigger.end):
                     limit = self._forward_limit(triggers, index, rule, tokens, length)
-                    if start < limit:
+                    if max(start, trigger.end) < limit:
                         self._apply(flags, rule.category)
-                if rule.direction in ("backward", "bidirectional") and end <= trigger.start:
+                if rule.direction in ("backward", "bidirectional") and start < trigger.start and (
+                        overlaps or end <= trigger.start):
                     limit = self._backward_limit(triggers, index, rule, tokens)
-                    if end > limit:
+                    if min(end, trigger.start) > limit:
                         self._apply(flags, rule.category)
         return flags
 
@@ -344,22 +358,13 @@ def assess(text: str, start: int, end: int) -> dict[str, object]:
 
 
 def assess_span(doc: Doc, start_char: int, end_char: int) -> dict[str, object]:
-    """:func:`assess` for a pipeline ``Doc``, using its sentence boundaries when it has them.
+    """:func:`assess` for a pipeline ``Doc``: the same rules, the same sentences.
 
-    The sentence is the doc's sentence holding the span, narrowed to the line/sentence the
-    rule-based splitter finds (so a bullet list never lets a negation run into the next line).
+    The sentence comes from the same rule-based splitter as :func:`assess` (cached per text),
+    not from the parser: the small model cuts case-note headings ("DA:") into sentences of
+    their own, which would hide "DA: mum says she has had no contact" from its negation.
     """
-    text = doc.text
-    _check_span(len(text), start_char, end_char)
-    left, right = _enclosing(sentence_bounds(text), start_char, end_char)
-    if doc.has_annotation("SENT_START"):
-        span = doc.char_span(start_char, max(end_char, start_char + 1), alignment_mode="expand")
-        if span is not None and len(span):
-            sent = span[0].sent
-            left = max(left, sent.start_char)
-            right = min(right, max(sent.end_char, span.end_char))
-    left, right = min(left, start_char), max(right, end_char)
-    return default_engine().assess_in_sentence(text[left:right], start_char - left, end_char - left)
+    return assess(doc.text, start_char, end_char)
 
 
 def status_of(flags: Mapping[str, object]) -> str:

@@ -222,6 +222,8 @@ def test_the_packaged_rules_load():
         {"category": "NEGATED", "pattern": "(unclosed", "direction": "forward"},
         {"category": "NEGATED", "literal": "no", "direction": "forward", "max_scope": 0},
         {"category": "TERMINATE", "literal": "but", "direction": "forward"},
+        {"category": "NEGATED", "literal": "no", "direction": "forward", "inside": "yes"},
+        {"category": "TERMINATE", "literal": "but", "direction": "terminate", "inside": True},
     ],
 )
 def test_a_bad_rule_is_refused(rule):
@@ -237,3 +239,49 @@ def test_an_engine_runs_on_its_own_rules():
     sentence = "sans alcool mais tabac"
     assert engine.assess_in_sentence(sentence, 5, 11)["negated"] is True
     assert engine.assess_in_sentence(sentence, 17, 22)["negated"] is False
+
+
+# --- a mention that holds its own triggers --------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "mention", "expected"),
+    [
+        # the words of the concept itself are not context
+        ("Child was not brought to the appointment.", "was not brought", "current"),
+        ("Mum is not coping.", "not coping", "current"),
+        ("There was no food in the house.", "no food in the house", "current"),
+        ("Mum is no longer drinking.", "no longer drinking", "current"),
+        # a whole clause is assessed by the triggers it opens with
+        ("Alleged assault by dad.", "Alleged assault by dad", "uncertain"),
+        ("History of domestic abuse in mum's relationship.", "History of domestic abuse", "historical"),
+        ("Mum denies any drug use.", "Mum denies any drug use", "negated"),
+        ("No concerns re alcohol.", "No concerns re alcohol", "negated"),
+    ],
+)
+def test_triggers_inside_the_mention(text, mention, expected):
+    assert status(text, mention) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("DA: mum says she has had no contact with Mark.", "DA", "negated"),
+        ("Home conditions have improved.", "Home conditions", "negated"),
+        ("Lily may be at risk of emotional harm.", "emotional harm", "uncertain"),
+        ("Lily has been going to bed after 11pm.", "going to bed after 11pm", "current"),
+        ("The family are in debt to a loan shark according to Nan.", "in debt", "uncertain"),
+        ("She was in an abusive relationship with him from 2014.", "abusive relationship", "historical"),
+        ("Gran said she has not seen any signs of drinking.", "drinking", "negated"),
+        ("Nan said her late husband was violent when drunk.", "violent", "historical"),
+    ],
+)
+def test_case_note_shapes(text, target, expected):
+    assert status(text, target) == expected
+
+
+def test_assess_span_reads_a_heading_with_its_answer_even_when_the_parser_splits_them():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer", config={"punct_chars": [".", ":"]})
+    doc = nlp("Core group. DA: mum says she has had no contact with Mark.")
+    start = doc.text.index("DA")
+    assert assess_span(doc, start, start + 2)["negated"] is True
