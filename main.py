@@ -15,7 +15,7 @@ import re
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
@@ -341,7 +341,7 @@ def _optional_module(name: str, feature: str) -> ModuleType:
         raise
 
 
-def _progress_printer():
+def _progress_printer() -> Callable[[Any], None] | None:
     """Progress lines on stderr when it is a terminal; silent otherwise (scripts, tests)."""
     if not sys.stderr.isatty():
         return None

@@ -136,7 +136,9 @@ class Case:
             with self.db.atomic():
                 yield self.db
         except sqlcipher3.dbapi2.OperationalError as exc:
-            raise _write_error(self.path, exc) from exc
+            if _is_write_failure(exc):
+                raise CaseLensError("E207", file=self.path, detail=str(exc)) from exc
+            raise
 
     def close(self) -> None:
         if self.closed:
@@ -157,11 +159,9 @@ class Case:
         return f"Case({str(self.path)!r}, encrypted={self.encrypted})"
 
 
-def _write_error(path: Path, exc: Exception) -> Exception:
+def _is_write_failure(exc: Exception) -> bool:
     text = str(exc).lower()
-    if any(marker in text for marker in _WRITE_FAILURES):
-        return CaseLensError("E207", file=path, detail=str(exc))
-    return exc
+    return any(marker in text for marker in _WRITE_FAILURES)
 
 
 def open_case(path: Path | str, passphrase: str | None = None, create: bool = False) -> Case:
@@ -241,7 +241,9 @@ def _connect(path: Path, passphrase: str | None, create: bool, lock: _WriterLock
             db.execute("PRAGMA synchronous = NORMAL")
             schema.migrate(db, path, create=create)
         except sqlcipher3.dbapi2.OperationalError as exc:
-            raise _write_error(path, exc) from exc
+            if _is_write_failure(exc):
+                raise CaseLensError("E207", file=path, detail=str(exc)) from exc
+            raise
     except BaseException:
         conn.close()
         raise

@@ -243,14 +243,14 @@ def case_summary(case: Case) -> dict[str, Any]:
 
 def note(case: Case, note_id: str) -> dict[str, Any] | None:
     """One note (any version) with its sources, for the note reader."""
-    row = case.db.execute("SELECT * FROM notes WHERE id = ?", (note_id,)).fetchone()
+    row = next(case.db.query("SELECT * FROM notes WHERE id = ?", (note_id,)), None)
     if row is None:
         return None
-    names = [d[0] for d in case.db.execute("SELECT * FROM notes LIMIT 0").description]
-    result = decode(dict(zip(names, row)))
-    result["sources"] = list(
-        case.db.query("SELECT import_id, ref, source_note_id FROM note_sources WHERE note_id = ? ORDER BY import_id", (note_id,))
-    )
+    result = decode(row)
+    result["sources"] = list(case.db.query(
+        "SELECT import_id, ref, source_note_id FROM note_sources WHERE note_id = ? ORDER BY import_id, rowid",
+        (note_id,),
+    ))
     return result
 
 

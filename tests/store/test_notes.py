@@ -5,6 +5,7 @@ import pytest
 
 from store import notes as store_notes
 from store.notes import delete_import, imports, store_import
+from store.queries import note as note_by_id
 from store.queries import note_versions
 from tests.store.factory import note, read_result
 
@@ -62,6 +63,8 @@ def test_a_changed_re_export_with_the_same_source_id_is_a_new_version(case):
     assert rows[new.id] == {"id": new.id, "current": 1, "version_of": old.id}
     assert rows[old.id]["current"] == 0
     assert note_versions(case, new.id) == [old.id]
+    reader = note_by_id(case, old.id)
+    assert reader["current"] is False and reader["sources"] == [{"import_id": 1, "ref": "row 1", "source_note_id": "4711"}]
 
 
 def test_undated_notes_are_stored_and_flagged(case):
