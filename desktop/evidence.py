@@ -3,13 +3,22 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QInputDialog,
+    QMenu,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from desktop import formatting
 from desktop.queries import Mention
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 10
+MENTION_ROLE = Qt.ItemDataRole.UserRole + 11
 
 
 class EvidenceList(QTreeWidget):
@@ -17,6 +26,7 @@ class EvidenceList(QTreeWidget):
     ``open_evidence(note_id, start, end)``."""
 
     open_evidence = Signal(str, int, int)
+    correct = Signal(str, str, dict, str)  # target kind, target id, {field: value}, what was done
 
     def __init__(self, name: str, parent: QWidget | None = None, *, show_category: bool = True) -> None:
         super().__init__(parent)
@@ -31,6 +41,8 @@ class EvidenceList(QTreeWidget):
         self.setColumnHidden(3, not show_category)
         self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
         self.itemActivated.connect(self._open)
         self.currentItemChanged.connect(lambda current, _previous: self._open(current))
 
@@ -48,6 +60,7 @@ class EvidenceList(QTreeWidget):
                 mention.person or "",
             ])
             item.setData(0, SPAN_ROLE, (mention.note_id, mention.start, mention.end))
+            item.setData(0, MENTION_ROLE, mention)
             item.setToolTip(2, f"<p>{html.escape(mention.sentence)}</p>")
             self.addTopLevelItem(item)
         if not mentions:
@@ -61,3 +74,38 @@ class EvidenceList(QTreeWidget):
         span = item.data(0, SPAN_ROLE)
         if span:
             self.open_evidence.emit(span[0], int(span[1]), int(span[2]))
+
+    def _menu(self, position: QPoint) -> None:
+        item = self.itemAt(position)
+        mention = item.data(0, MENTION_ROLE) if item else None
+        if mention is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Read the source note", lambda: self._open(item))
+        menu.addSeparator()
+        status_menu = menu.addMenu("Status")
+        for status, text in formatting.STATUS_LABELS.items():
+            action = status_menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(status == mention.status)
+            action.triggered.connect(lambda _checked=False, s=status: self.correct_mention(mention, {"status": s}))
+        menu.addAction("Not a risk (rule it out)",
+                       lambda: self.correct_mention(mention, {"status": "negated"}, "Rule out a risk"))
+        about = menu.addAction("About someone outside the household")
+        about.setCheckable(True)
+        about.setChecked(mention.experiencer != "subject")
+        about.triggered.connect(lambda checked: self.correct_mention(
+            mention, {"experiencer": "other" if checked else "subject"}))
+        menu.addAction("Change category…", lambda: self._change_category(mention))
+        menu.exec(self.viewport().mapToGlobal(position))
+
+    def correct_mention(self, mention: Mention, values: dict, description: str = "Correct a risk") -> None:
+        self.correct.emit("risk", mention.id, values, description)
+
+    def _change_category(self, mention: Mention) -> None:
+        labels = list(formatting.RISK_LABELS.values())
+        keys = list(formatting.RISK_LABELS)
+        current = keys.index(mention.category) if mention.category in keys else 0
+        text, ok = QInputDialog.getItem(self, "Change category", "What this risk is about:", labels, current, False)
+        if ok and keys[labels.index(text)] != mention.category:
+            self.correct_mention(mention, {"category": keys[labels.index(text)], "cin_code": None}, "Change category")

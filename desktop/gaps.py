@@ -53,7 +53,8 @@ class GapsView(QWidget):
         bold.setBold(True)
         for gap in items:
             state = "✓ Found" if gap["found"] else "✗ Not found"
-            snippets = queries.evidence_snippets(self.case, gap["evidence"])
+            snippets = sorted(queries.evidence_snippets(self.case, gap["evidence"]),
+                              key=lambda snippet: snippet[2] or "", reverse=True)  # newest first
             first = snippets[0][1] if snippets else ""
             item = QTreeWidgetItem([gap["label"], state, first])
             item.setToolTip(0, gap["question"] or gap["label"])
@@ -72,7 +73,8 @@ class GapsView(QWidget):
                 child.setData(0, SPAN_ROLE, (evidence["note_id"], int(evidence.get("start", 0)), int(evidence.get("end", 0))))
                 item.addChild(child)
             if len(snippets) > 1:
-                item.setText(1, f"{state} ({len(snippets)} notes)")
+                item.setText(1, f"{state} ({len(snippets)} mentions)")
+                item.setToolTip(2, "The most recent mention; expand the row for the others")
             self.tree.addTopLevelItem(item)
 
     def _open(self, item: QTreeWidgetItem | None) -> None:

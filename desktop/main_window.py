@@ -35,12 +35,15 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import formatting, workers
 from desktop.chronology import ChronologyView, default_filters
+from desktop.curation import SetCuratedValues
 from desktop.export_dialog import ExportDialog, export_word
 from desktop.gaps import GapsView
 from desktop.import_dialog import IMPORTABLE, ImportRun, describe_report
@@ -53,6 +56,7 @@ from desktop.timeline import TimelineView
 from errors import CaseLensError
 from store import Case, open_case
 from store import cases as store_cases
+from store import curation
 from store import queries as store_queries
 
 log = logging.getLogger(__name__)
@@ -297,6 +301,37 @@ class SubjectDialog(QDialog):
         self.accept()
 
 
+class OrphanedCorrectionsDialog(QDialog):
+    """Corrections kept although what they corrected is no longer found."""
+
+    def __init__(self, rows: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Corrections to review")
+        self.resize(760, 420)
+        intro = QLabel(
+            "These are your corrections to facts the latest extraction no longer finds (for example after a "
+            "note was re-exported with different text). They are kept: if the fact comes back they apply again."
+            if rows else "Every correction you made still applies. Nothing to review.")
+        intro.setWordWrap(True)
+        self.table = QTreeWidget()
+        self.table.setRootIsDecorated(False)
+        self.table.setHeaderLabels(["What", "Field", "Your value", "Edited"])
+        for row in rows:
+            value = row.get("value")
+            self.table.addTopLevelItem(QTreeWidgetItem([
+                f"{row['target_kind']} {row['target_id']}", str(row["field"]).replace("_", " "),
+                "" if value is None else str(value), formatting.uk_date(row.get("edited_at")),
+            ]))
+        for column, width in enumerate((220, 120, 280)):
+            self.table.setColumnWidth(column, width)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+
+
 class MainWindow(QMainWindow):
     """The CaseLens window. ``open_path`` opens a case; ``show_view`` switches views."""
 
@@ -394,6 +429,8 @@ class MainWindow(QMainWindow):
         self.timeline.event_clicked.connect(self.select_in_chronology)
         for view in (self.people, self.risks, self.gaps):
             view.open_evidence.connect(self.read_span)
+        for view in (self.people, self.risks):
+            view.correct.connect(self.correct)
         self.start_page.open_case.connect(self.choose_case)
         self.start_page.new_case.connect(self.new_case)
         self.start_page.import_files.connect(self.choose_import)
@@ -436,6 +473,8 @@ class MainWindow(QMainWindow):
         for action in self.chronology.correction_actions:
             edit_menu.addAction(action)
         self._action(edit_menu, "&Find in notes", "Ctrl+F", self.focus_search)
+        self.orphans_action = self._action(edit_menu, "Corrections to &review…", None, self.show_orphaned_corrections,
+                                           "Your corrections whose fact the latest extraction no longer finds")
         self._action(edit_menu, "Child &details…", None, self.edit_subject)
         view_menu = bar.addMenu("&View")
         for name, title, shortcut in VIEWS:
@@ -593,6 +632,8 @@ class MainWindow(QMainWindow):
         if self.case is None:
             return
         self.case_bar.show_case(self.case)
+        orphaned = len(curation.rows(self.case, orphaned=True))
+        self.orphans_action.setText(f"Corrections to &review ({orphaned})…" if orphaned else "Corrections to &review…")
         current = self.current_view()
         self._dirty = set(self.views)
         if current is not None:
@@ -605,6 +646,19 @@ class MainWindow(QMainWindow):
         if current != "chronology":
             self._dirty.discard("chronology")
             self.chronology.set_case(self.case)
+
+    def correct(self, target_kind: str, target_id: str, values: dict[str, Any], description: str) -> None:
+        """Store a correction to a person or risk as one undoable step, then refresh."""
+        if self.case is None:
+            return
+        self.undo_stack.push(SetCuratedValues(self.case, target_kind, target_id, values, description,
+                                              lambda _target: self.refresh_all()))
+
+    def show_orphaned_corrections(self) -> QDialog:
+        """List the worker's corrections whose target vanished after re-extraction (kept, never dropped)."""
+        dialog = OrphanedCorrectionsDialog(curation.rows(self.case, orphaned=True) if self.case else [], self)
+        dialog.show()
+        return dialog
 
     def _after_correction(self) -> None:
         self.case_bar.show_case(self.case)

@@ -3,15 +3,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import formatting, queries
 from desktop.evidence import EvidenceList
 from store.connection import Case
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 20
+PERSON_DATA_ROLE = Qt.ItemDataRole.UserRole + 21
+RELATIONSHIPS = ("mother", "father", "stepmother", "stepfather", "parent_partner", "sibling", "half_sibling",
+                 "grandmother", "grandfather", "aunt", "uncle", "other_relative", "foster_carer",
+                 "ex_partner_of_parent", "friend", "professional", "unknown")
 GROUPS = (
     ("family", "Family and household"),
     ("professional", "Professionals and agencies"),
@@ -23,6 +36,7 @@ HEADERS = ["Name", "Relationship / role", "Household", "Organisation", "Phone", 
 
 class PeopleView(QWidget):
     open_evidence = Signal(str, int, int)
+    correct = Signal(str, str, dict, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +56,9 @@ class PeopleView(QWidget):
         self.evidence = EvidenceList("Risks about this person")
         self.evidence.setColumnHidden(4, True)
         self.evidence.open_evidence.connect(self.open_evidence)
+        self.evidence.correct.connect(self.correct)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._menu)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 6, 0, 0)
@@ -113,6 +130,7 @@ class PeopleView(QWidget):
         if aliases:
             item.setToolTip(0, "Also written as: " + ", ".join(aliases))
         item.setData(0, PERSON_ROLE, person["id"])
+        item.setData(0, PERSON_DATA_ROLE, person)
         return item
 
     def _person_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
@@ -123,6 +141,40 @@ class PeopleView(QWidget):
         mentions = queries.risk_mentions(self.case, person_id=person_id)
         self.caption.setText(f"<b>Risks that concern {name}</b> — {sum(m.current for m in mentions)} current")
         self.evidence.set_mentions(mentions, "No risks recorded about this person.")
+
+
+    def _menu(self, position: QPoint) -> None:
+        item = self.tree.itemAt(position)
+        person = item.data(0, PERSON_DATA_ROLE) if item else None
+        if person is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Rename…", lambda: self.rename(person))
+        menu.addAction("Relationship to the child…", lambda: self.change_relationship(person))
+        household = menu.addAction("Lives in the child's household")
+        household.setCheckable(True)
+        household.setChecked(bool(person.get("household")))
+        household.triggered.connect(lambda checked: self.correct.emit(
+            "person", person["id"], {"household": checked}, "Change household"))
+        menu.exec(self.tree.viewport().mapToGlobal(position))
+
+    def rename(self, person: dict[str, Any]) -> None:
+        name, ok = QInputDialog.getText(self, "Rename", "The person's name as it should appear:",
+                                        text=person.get("name") or "")
+        if ok and name.strip() and name.strip() != person.get("name"):
+            self.correct.emit("person", person["id"], {"name": name.strip()}, "Rename a person")
+
+    def change_relationship(self, person: dict[str, Any]) -> None:
+        values = list(RELATIONSHIPS)
+        labels = [formatting.relationship_label(v) for v in values]
+        current = values.index(person["relationship"]) if person.get("relationship") in values else len(values) - 1
+        text, ok = QInputDialog.getItem(self, "Relationship", "Their relationship to the child:", labels, current, False)
+        if ok:
+            chosen = values[labels.index(text)]
+            if chosen != person.get("relationship"):
+                kind = "professional" if chosen == "professional" else "family"
+                self.correct.emit("person", person["id"], {"relationship": chosen, "kind": kind},
+                                  "Change relationship")
 
 
 def _group(person: dict[str, Any]) -> str:

@@ -28,6 +28,18 @@ def _curated(kind: str, alias: str, column: str) -> str:
     )
 
 
+def _curated_facts(table: str) -> str:
+    """A subquery over ``risks`` or ``strengths`` with the worker's corrections applied
+    (category, CIN code, status, experiencer, person), usable as ``FROM ... r``."""
+    kind = {"risks": "risk", "strengths": "strength"}[table]
+    fields = ["category", "status", "experiencer", "person_id"] + (["cin_code"] if table == "risks" else [])
+    curated = ", ".join(f'{_curated(kind, "f", name)} AS "{name}"' for name in fields)
+    return f'(SELECT f.id, f.note_id, f.start, f."end", f.text, {curated} FROM {table} f)'
+
+
+RISKS = _curated_facts("risks")
+
+
 def _loads(value: Any, default: Any) -> Any:
     if value is None:
         return default
@@ -77,7 +89,7 @@ def people(case: Case) -> list[dict[str, Any]]:
     risk_counts = {
         row[0]: row[1]
         for row in case.db.execute(
-            f"SELECT r.person_id, count(*) FROM risks r WHERE {CURRENT_RISK} AND r.person_id IS NOT NULL"
+            f"SELECT r.person_id, count(*) FROM {RISKS} r WHERE {CURRENT_RISK} AND r.person_id IS NOT NULL"
             " GROUP BY r.person_id"
         )
     }
@@ -129,7 +141,7 @@ def risk_categories(case: Case) -> list[RiskCategory]:
                    coalesce(sum({CURRENT_RISK} AND n.note_date > date(?, '-6 months')), 0),
                    coalesce(sum({CURRENT_RISK} AND n.note_date <= date(?, '-6 months')
                                 AND n.note_date > date(?, '-12 months')), 0)
-            FROM risks r JOIN notes n ON n.id = r.note_id AND n.current = 1
+            FROM {RISKS} r JOIN notes n ON n.id = r.note_id AND n.current = 1
             GROUP BY r.category""",
         (end, end, end),
     ).fetchall()
@@ -189,7 +201,7 @@ def risk_mentions(case: Case, *, category: str | None = None, person_id: str | N
     cin = "r.cin_code" if table == "risks" else "NULL"
     sql = (
         f"SELECT r.id, r.note_id, r.start, r.\"end\", n.note_date, r.category, {cin}, r.status, r.experiencer,"
-        f" p.name, p.role, p.relationship, n.text FROM {table} r JOIN notes n ON n.id = r.note_id"
+        f" p.name, p.role, p.relationship, n.text FROM {_curated_facts(table)} r JOIN notes n ON n.id = r.note_id"
         f" LEFT JOIN people p ON p.id = r.person_id WHERE {' AND '.join(clauses)}"
         f" ORDER BY n.note_date DESC, r.start"
     )

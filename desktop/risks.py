@@ -17,6 +17,7 @@ TRENDS = {"rising": "▲ rising", "falling": "▼ falling", "steady": "— stead
 
 class RisksView(QWidget):
     open_evidence = Signal(str, int, int)
+    correct = Signal(str, str, dict, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,9 +39,12 @@ class RisksView(QWidget):
         self.other_caption = QLabel("<b>Not counted as current</b> — ruled out, historical, planned, uncertain, "
                                     "or about someone outside the household")
         self.other_caption.setWordWrap(True)
+        hint = QLabel("Right-click a mention to correct its status or category; Ctrl+Z undoes.")
+        hint.setObjectName("muted")
         self.other = EvidenceList("Mentions not counted as current", show_category=False)
         for evidence in (self.current, self.other):
             evidence.open_evidence.connect(self.open_evidence)
+            evidence.correct.connect(self.correct)
         lower = QSplitter(Qt.Orientation.Vertical)
         for caption, evidence in ((self.current_caption, self.current), (self.other_caption, self.other)):
             box = QWidget()
@@ -59,6 +63,7 @@ class RisksView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(splitter)
+        layout.addWidget(hint)
 
     def set_case(self, case: Case | None) -> None:
         self.case = case

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from desktop.chronology import COLUMN_INDEX
+from desktop.evidence import MENTION_ROLE
 from store import open_case
 from store.facts import replace_note_facts
 from tests.desktop.conftest import build_facts
@@ -76,3 +77,52 @@ def test_an_invalid_date_is_asked_again_not_stored(window, monkeypatch):
     window.chronology.edit_date()
     assert row(window, "e-arrest")["date"] == "2023-03-04"
     assert not row(window, "e-arrest")["curated"]
+
+
+def test_a_risk_ruled_out_by_mistake_can_be_made_current_and_undone(window):
+    window.show_view("risks")
+    view = window.risks
+
+    def alcohol_row():
+        return next(view.table.topLevelItem(i) for i in range(view.table.topLevelItemCount())
+                    if view.table.topLevelItem(i).text(0) == "Alcohol misuse")
+
+    view.table.setCurrentItem(alcohol_row())
+    mention = view.other.topLevelItem(0).data(0, MENTION_ROLE)
+    assert mention.status == "negated"
+    view.other.correct_mention(mention, {"status": "current"})
+    assert alcohol_row().text(4) == "1"
+    window.show_view("summary")
+    assert "Alcohol misuse" in window.summary.page.toPlainText()
+    window.undo_stack.undo()
+    window.show_view("risks")
+    assert alcohol_row().text(4) == "0"
+
+
+def test_renaming_a_person_and_changing_household_survive_re_resolution(window, small_case):
+    from store.facts import replace_case_facts
+    from tests.desktop.conftest import GAPS, PEOPLE
+
+    window.show_view("people")
+    window.people.correct.emit("person", "p-dad", {"name": "Mark Jones (birth father)"}, "Rename a person")
+    window.people.correct.emit("person", "p-dad", {"household": True}, "Change household")
+    with open_case(small_case.path) as case:
+        replace_case_facts(case, PEOPLE, {}, GAPS)
+    window.refresh_all()
+    family = window.people.tree.topLevelItem(0)
+    names = {family.child(i).text(0): family.child(i).text(2) for i in range(family.childCount())}
+    assert names["✎ Mark Jones (birth father)"] == "Yes"
+
+
+def test_a_correction_whose_event_vanished_is_kept_and_listed_for_review(window, small_case):
+    window.chronology.select_event("e-arrest")
+    window.chronology.toggle_reviewed()
+    events, risks, mentions = build_facts(small_case.notes)
+    with open_case(small_case.path) as case:
+        replace_note_facts(case, [n.id for n in small_case.notes], mentions=mentions,
+                           events=[e for e in events if e["id"] != "e-arrest"], risks=risks)
+    window.refresh_all()
+    assert "(1)" in window.orphans_action.text()
+    dialog = window.show_orphaned_corrections()
+    item = dialog.table.topLevelItem(0)
+    assert item.text(0) == "event e-arrest" and item.text(1) == "reviewed"

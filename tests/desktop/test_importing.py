@@ -171,3 +171,18 @@ def test_the_worker_reports_progress_result_and_cancel_on_a_real_thread(qtbot):
     with qtbot.waitSignal(task.signals.finished, timeout=5000):
         workers.start(task)
     assert stopped == [True]
+
+
+def test_dropping_export_files_on_the_window_imports_them(empty_window, tmp_path, monkeypatch):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    monkeypatch.setenv("CASELENS_QUIET_IMPORT", "1")
+    empty_window.extractor = KeywordExtractor()
+    export = write_export(tmp_path / "dropped.csv", 4)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(export))])
+    event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)
+    empty_window.dropEvent(event)
+    assert empty_window.case.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 4
