@@ -13,6 +13,8 @@ import html
 import json
 import logging
 import random
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +27,7 @@ from services.corpus.gold import build_gold
 log = logging.getLogger(__name__)
 
 FORMATS = ("csv", "xlsx", "docx", "pdf", "txt", "html")
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,30 @@ def write_xlsx(rows: list[ExportRow], path: Path, style: str, case: GeneratedCas
     info.append(["Report", "Case notes export"])
     info.append(["Person", case.subject.name])
     info.append(["Rows", len(rows)])
+    book.properties.creator = "CaseLens synthetic corpus"
+    book.properties.created = book.properties.modified = _printed_at(case)
     book.save(path)
+    _fix_zip_times(path, _printed_at(case))
+
+
+def _printed_at(case: GeneratedCase) -> datetime:
+    """The moment the export was "run": the corpus's fixed today, never the clock."""
+    return datetime(case.today.year, case.today.month, case.today.day, 9, 0)
+
+
+def _fix_zip_times(path: Path, when: datetime) -> None:
+    """Office files are zips stamped with the time they were written (and openpyxl stamps the
+    "modified" property on save); stamp them with ``when`` instead, so the same seed writes the
+    same bytes."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            info.date_time = when.timetuple()[:6]
+            if info.filename == "docProps/core.xml":
+                data = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            target.writestr(info, data)
 
 
 # -- long documents -----------------------------------------------------------------------------
@@ -198,10 +224,14 @@ def write_html(blocks: list[tuple[str, str]], path: Path, case: GeneratedCase) -
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-def write_docx(blocks: list[tuple[str, str]], path: Path) -> None:
+def write_docx(blocks: list[tuple[str, str]], path: Path, case: GeneratedCase) -> None:
     from docx import Document
 
     document = Document()
+    printed = _printed_at(case)
+    document.core_properties.author = "CaseLens synthetic corpus"
+    document.core_properties.created = document.core_properties.modified = printed
+    document.core_properties.last_printed = printed
     for kind, line in _paragraphs(blocks):
         if kind == "title":
             document.add_heading(line, level=1)
@@ -210,6 +240,7 @@ def write_docx(blocks: list[tuple[str, str]], path: Path) -> None:
         else:
             document.add_paragraph(line)
     document.save(str(path))
+    _fix_zip_times(path, printed)
 
 
 def write_pdf(blocks: list[tuple[str, str]], path: Path, case: GeneratedCase) -> bool:
@@ -253,7 +284,7 @@ def write_pdf(blocks: list[tuple[str, str]], path: Path, case: GeneratedCase) ->
     for kind, line in _paragraphs(blocks):
         text = html.escape(line, quote=False)
         story.append(Paragraph(text, bold if kind in ("header", "title") else body))
-    SimpleDocTemplate(str(path), pagesize=A4, title=title, topMargin=50, bottomMargin=45).build(
+    SimpleDocTemplate(str(path), pagesize=A4, title=title, topMargin=50, bottomMargin=45, invariant=1).build(
         story, canvasmaker=NumberedCanvas)
     return True
 
@@ -277,7 +308,7 @@ def write_case(case: GeneratedCase, out_dir: Path) -> dict[str, Path]:
         if fmt == "txt":
             write_txt(blocks, target)
         elif fmt == "docx":
-            write_docx(blocks, target)
+            write_docx(blocks, target, case)
         elif fmt == "html":
             write_html(blocks, target, case)
         elif not write_pdf(blocks, target, case):
