@@ -419,6 +419,20 @@ class _Resolver:
             return max((d for d in days if d <= day), default="")
         return max(holders, key=lambda c: (latest_before(c), len(c.mentions)))
 
+    def merge_generic_agencies(self) -> None:
+        """"The police" in a case whose notes name one force ("Northam Police") is that force;
+        likewise CAMHS, housing, the school... when exactly one named agency has the role."""
+        named_by_role: dict[str, list[_Cluster]] = defaultdict(list)
+        for cluster in self.agencies:
+            if cluster.key.startswith("agency:name:"):
+                named_by_role[cluster.top("role") or ""].append(cluster)
+        for cluster in self.agencies:
+            if cluster.key.startswith("agency:role:") and len(named_by_role.get(cluster.top("role") or "", [])) == 1:
+                target = named_by_role[cluster.top("role") or ""][0]
+                for mention in cluster.mentions:
+                    target.add(mention)
+                cluster.mentions = []
+
     def _add_agency(self, mention: dict[str, Any]) -> None:
         name = mention.get("name")
         if name:
@@ -484,27 +498,35 @@ class _Resolver:
         """Give a role known only by its word ("Mum") to the named adult who keeps its company.
 
         Notes often name a parent once ("Family support session with Joanne Nowak.") and call her
-        "Mum" from then on. When no named person holds the role, the named family adult with no
-        relationship who appears in most of the notes that use the role word (at least two, and
-        half of her own notes) is taken to hold it. Each person takes at most one role."""
+        "Mum" from then on. When no named person holds the role, the named adult with no
+        relationship who is written close to the role word ("Call from Sheila. MGM said..."), or
+        who appears in most of the notes that use it (at least two, and half of her own notes), is
+        taken to hold it. A professional role ("the midwife") needs a name written close to it.
+        Each person takes at most one role."""
         taken: set[int] = set()
         for role in sorted(self.roles, key=lambda c: -len(c.notes)):
             relationship, side = role.relationship, role.top("side")
-            if relationship not in _ADOPTABLE or any(
+            professional = role.professional
+            if professional:
+                if any(c.top("role") == role.top("role") for c in self.named):
+                    continue
+            elif relationship not in _ADOPTABLE or any(
                     c.relationship == relationship and (side is None or c.top("side") in (None, side))
                     for c in self.named):
                 continue
             role_notes = role.notes
             best: tuple[tuple[int, int], _Cluster] | None = None
             for cluster in self.named:
-                if id(cluster) in taken or cluster.subject or cluster.is_child or cluster.professional \
+                if id(cluster) in taken or cluster.subject or cluster.is_child \
                         or cluster.relationship != "unknown" or not cluster.firsts and not cluster.last:
+                    continue
+                if cluster.professional != professional and not (professional and cluster.top("kind") in (None, "other")):
                     continue
                 if not all(_title_fits(p.title, relationship) for p in cluster.parts):
                     continue
                 shared = len(cluster.notes & role_notes)
                 close = self._close_together(role, cluster)
-                if not (close or shared >= 2 and shared * 2 >= len(cluster.notes)):
+                if not (close or not professional and shared >= 2 and shared * 2 >= len(cluster.notes)):
                     continue
                 if best is None or (close, shared) > best[0]:
                     best = ((close, shared), cluster)
@@ -595,6 +617,10 @@ class _Resolver:
             badge = next(match.group(0) for m in cluster.mentions
                          if (match := _COLLAR.search(m.get("text") or "") or _COLLAR.search(m.get("name") or "")))
             return f"{badge} {cluster.last.title()}" if cluster.last else badge
+        if cluster.kind_hint == "agency":
+            named = Counter(m["name"] for m in cluster.mentions if m.get("name"))
+            if named:
+                return named.most_common(1)[0][0]
         full = Counter(p.text for p in cluster.parts if p.full)
         if full:
             return max(full, key=lambda text: (full[text], len(text)))
@@ -715,6 +741,7 @@ def resolve_case(rows: CaseRowsLike) -> Resolution:
     resolver.cluster()
     subjects = resolver.find_subjects()
     resolver.adopt_role_clusters()
+    resolver.merge_generic_agencies()
     people = resolver.people(subjects)
     subject_id = subjects[0].fixed_id if subjects else None
     of_mention = resolver.person_of_mention

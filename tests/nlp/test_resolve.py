@@ -233,3 +233,19 @@ def test_groups_of_professionals_are_not_people_and_mr_is_not_the_child():
     result = resolve_case(case.facts)
     assert person_of(result, mr)["id"] == person_of(result, dad)["id"] != person_of(result, skye)["id"]
     assert not any(p["role"] == "police officers" for p in result.people)
+
+
+def test_the_police_is_the_one_named_force_and_the_midwife_the_name_beside_her():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Northam Police attended. The police will share the log.")
+    case.note("n2", "2023-01-09", "Call from the midwife. Helen Patel said baby is well.")
+    force = case.mention("n1", "Northam Police", name="Northam Police", kind="agency", role="police",
+                         relationship="professional")
+    police = case.mention("n1", "police", kind="agency", role="police", relationship="professional")
+    midwife = case.mention("n2", "midwife", kind="professional", role="midwife", relationship="professional")
+    helen = case.mention("n2", "Helen Patel", name="Helen Patel")
+    result = resolve_case(case.facts)
+    assert person_of(result, police)["id"] == person_of(result, force)["id"]
+    assert person_of(result, force)["name"] == "Northam Police"
+    assert person_of(result, midwife)["id"] == person_of(result, helen)["id"]
+    assert person_of(result, helen)["kind"] == "professional" and person_of(result, helen)["role"] == "midwife"
