@@ -189,13 +189,11 @@ def _weekday_occurrence(weekday: int, anchor: date, relation: str, future: bool)
 # --- matching ------------------------------------------------------------------------------
 
 class _Context:
-    """What a resolver needs: the anchor, the text, and the last day-precision date seen."""
+    """What a resolver needs: the anchor and the last day-precision date seen so far."""
 
-    __slots__ = ("anchor", "text", "previous_day", "finder")
+    __slots__ = ("anchor", "previous_day")
 
-    def __init__(self, finder: DateFinder, text: str, anchor: date | None) -> None:
-        self.finder = finder
-        self.text = text
+    def __init__(self, anchor: date | None) -> None:
         self.anchor = anchor
         self.previous_day: date | None = None
 
@@ -251,12 +249,12 @@ class DateFinder:
     As a component it sets ``doc._.dates = find_dates(doc.text, doc._.note_date)``.
     """
 
-    #: Words before a number that make it a reference, not a year ("PC 1234", "Room 2019").
     #: Words before a weekday or month that fix which one is meant ("last Friday", "next March").
     _RELATIONS = ("this coming", "this past", "last", "next", "this", "coming", "past", "previous")
     #: Words that make "12/03" (no year) a date rather than a fraction or a score.
     _DAY_MONTH_CUES = ("on", "dated", "from", "until", "till", "since", "by", "before", "after", "w/c",
                        "wc", "be", "is", "for", "due", "and", "to")
+    #: Words before a number that make it a reference, not a year ("PC 1234", "Room 2019").
     _REFERENCE_WORDS = ("pc", "pcso", "dc", "ps", "ds", "di", "dci", "sgt", "ref", "reference", "no",
                         "tel", "mob", "room", "flat", "unit", "case", "id", "nhs", "collar",
                         "badge", "house", "number", "crime", "incident", "log")
@@ -409,7 +407,7 @@ class DateFinder:
                 elif found is not None:
                     candidates.append(found)
         candidates.sort(key=lambda c: (c.start, -(c.end - c.start)))
-        context = _Context(self, text, anchor)
+        context = _Context(anchor)
         mentions: list[DateMention] = []
         taken_until = -1
         for candidate in candidates:
@@ -433,8 +431,7 @@ class DateFinder:
     def _with_prefix(self, match: re.Match[str]) -> tuple[int, bool]:
         """Start of the expression including a hedge ("around", "early", "the end of")."""
         start = match.start()
-        before = match.string[max(0, start - 40):start]
-        prefix = self._prefix_re.match(before[::-1])
+        prefix = self._before(self._prefix_re, match.string, start)
         if prefix is None:
             return start, False
         return start - prefix.end(), True
