@@ -1,13 +1,23 @@
 """Storing an export file's notes: idempotent, one note per identity, versions, all or none."""
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import pytest
 
 from store import notes as store_notes
+from store import open_case
 from store.notes import delete_import, imports, store_import
 from store.queries import note as note_by_id
 from store.queries import note_versions
 from tests.store.factory import note, read_result
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _count(case, table: str, where: str = "1") -> int:
@@ -105,3 +115,46 @@ def test_removing_an_import_keeps_notes_other_imports_hold_and_restores_old_vers
     assert ids == {shared.id: 1, old.id: 1}
     assert [r["id"] for r in imports(case)] == [first.import_id]
     assert case.db.execute("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'February'").fetchone()[0] == 0
+
+
+_KILLED_MID_IMPORT = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from store import notes, open_case
+    from extractors.base import RawNote, ReadResult
+
+    real = notes._insert_note
+    done = []
+
+    def slow_insert(case, row):
+        real(case, row)
+        done.append(row)
+        if len(done) == 50:
+            print("half way", flush=True)
+            time.sleep(60)
+
+    notes._insert_note = slow_insert
+    case = open_case({path!r})
+    many = [RawNote(text=f"Note {{i}} about the family.", ref=f"row {{i}}", note_date="2023-03-12") for i in range(100)]
+    notes.store_import(case, "big.csv", "sha-big", "csv", ReadResult(many, "csv", "row_per_note"))
+    """
+)
+
+
+def test_a_process_killed_half_way_through_a_file_leaves_the_case_whole(tmp_path):
+    path = tmp_path / "case.caselens"
+    with open_case(path, create=True) as case:
+        store_import(case, "first.csv", "sha-first", "csv", read_result(note("Earlier note.")))
+    process = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_MID_IMPORT.format(root=str(ROOT), path=str(path))],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert process.stdout.readline().strip() == "half way"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    with open_case(path) as case:
+        assert case.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert _count(case, "imports") == 1 and _count(case, "notes") == 1
