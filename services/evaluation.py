@@ -30,7 +30,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, TextIO
 
-HELD_OUT_SEED = 1729  # the development seed is 7: names, family and phrasing differ
+HELD_OUT_SEED = 1729  # the development seed is 7: a different family, town and names, and it also
+# uses the phrasings that development cases never contain (services.corpus.banks.HELD_OUT_SHARE)
 HELD_OUT_NOTES = 120
 FACTS = ["person mentions", "people", "relationships", "events", "risks", "negation", "dates"]
 _PRECISION_LENGTH = {"year": 4, "month": 7, "day": 10}
@@ -277,7 +278,7 @@ def evaluate(gold_dir: Path | None = None) -> Report:
         if gold_dir is None:
             from services.corpus import generate_case
 
-            folder = generate_case(Path(tmp) / "held_out", notes=HELD_OUT_NOTES, seed=HELD_OUT_SEED)
+            folder = generate_case(Path(tmp) / "held_out", notes=HELD_OUT_NOTES, seed=HELD_OUT_SEED, held_out=True)
         else:
             folder = Path(gold_dir)
         gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
@@ -307,8 +308,8 @@ def print_report(report: Report, out: TextIO | None = None) -> None:
     for name in FACTS:
         s = report.scores[name]
         print(f"{name:<17}{s.tp + s.fn:>7}{s.tp + s.fp:>7}{s.precision:>11.2f}{s.recall:>8.2f}{s.f1:>7.2f}", file=out)
-    print(f"{'gaps (accuracy)':<17}{report.gaps_total:>7}{report.gaps_correct:>7}{report.gaps_accuracy:>26.2f}",
-          file=out)
+    print(f"{'gaps':<17}accuracy {report.gaps_accuracy:.2f} ({report.gaps_correct} of {report.gaps_total} checklist "
+          "items answered as in the gold)", file=out)
     print("Ten worst misses:", file=out)
     if not report.misses:
         print("  none", file=out)

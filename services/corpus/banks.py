@@ -6,9 +6,10 @@ is refused on load, so a typo in a data file fails loudly instead of silently th
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -24,6 +25,7 @@ class Phrase:
     when: frozenset[str] = frozenset()
     unless: frozenset[str] = frozenset()
     gap: str | None = None
+    held_out: bool = False  # used only in held-out cases (see ``_mark_held_out``)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,22 @@ def _phrase(section: str, entry: object) -> Phrase:
     return Phrase(entry["t"], frozenset(entry.get("when", [])), frozenset(entry.get("unless", [])), gap)
 
 
+HELD_OUT_SHARE = 4  # one phrase in this many is kept for held-out cases
+HELD_OUT_MIN_SECTION = 5
+
+
+def _mark_held_out(phrases: tuple[Phrase, ...]) -> tuple[Phrase, ...]:
+    """Set aside about a quarter of the phrasings of every larger section for held-out cases, so
+    the evaluation meets wording that no development case contains. The choice hashes the
+    template, so it is stable and independent of the order of the file."""
+    if len(phrases) < HELD_OUT_MIN_SECTION:
+        return phrases
+    return tuple(
+        replace(p, held_out=int(hashlib.sha1(p.template.encode("utf-8")).hexdigest(), 16) % HELD_OUT_SHARE == 0)
+        for p in phrases
+    )
+
+
 def _recipe(name: str, entry: dict, sections: set[str]) -> Recipe:
     unknown = set(entry) - {"label", "steps"}
     if unknown:
@@ -102,7 +120,7 @@ def load_banks() -> Banks:
                 continue
             if section in phrases:
                 raise ValueError(f"phrases/{item.name}: section {section!r} is defined twice")
-            phrases[section] = tuple(_phrase(section, e) for e in entries)
+            phrases[section] = _mark_held_out(tuple(_phrase(section, e) for e in entries))
     recipes_raw = _read("recipes.json")
     recipes = {name: _recipe(name, entry, set(phrases)) for name, entry in recipes_raw.items()
                if not name.startswith("_")}

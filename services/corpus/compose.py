@@ -135,8 +135,9 @@ class NoteDraft:
 class Composer:
     """Renders templates for one case; one instance per generated case (it owns the rng)."""
 
-    def __init__(self, cast: Cast, rng: random.Random, typo_rate: float = 0.006) -> None:
+    def __init__(self, cast: Cast, rng: random.Random, typo_rate: float = 0.006, held_out: bool = False) -> None:
         self.cast = cast
+        self.held_out = held_out
         self.rng = rng
         self.typo_rate = typo_rate
         self.recent: deque[str] = deque(maxlen=60)  # templates used lately, tried last

@@ -45,6 +45,7 @@ class GeneratedCase:
     notes: list[CaseNote]
     reexport: CaseNote | None = None
     reexport_of: CaseNote | None = None
+    held_out: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -52,8 +53,11 @@ class GeneratedCase:
         return self.cast.people["child"]
 
 
-def build_case(notes: int = 600, seed: int = 7) -> GeneratedCase:
-    """The case for ``seed`` with ``notes`` current notes (distinct ids), deterministic for a seed."""
+def build_case(notes: int = 600, seed: int = 7, *, held_out: bool = False) -> GeneratedCase:
+    """The case for ``seed`` with ``notes`` current notes (distinct ids), deterministic for a seed.
+
+    ``held_out`` cases may also use the phrasings set aside for evaluation (banks.HELD_OUT_SHARE);
+    development cases (the default: demo, tests, benchmark) never do."""
     if notes < 1:
         raise ValueError("a case needs at least one note")
     rng = random.Random(seed)
@@ -63,7 +67,7 @@ def build_case(notes: int = 600, seed: int = 7) -> GeneratedCase:
     today = end + timedelta(days=rng.randrange(3, 20))
     cast = build_cast(rng, banks, start, end)
     story = build_story(rng, cast, start, end)
-    composer = Composer(cast, rng)
+    composer = Composer(cast, rng, held_out=held_out)
 
     key_plans = list(story.plans)
     if notes < len(key_plans):
@@ -94,7 +98,7 @@ def build_case(notes: int = 600, seed: int = 7) -> GeneratedCase:
     if len(written) < notes:
         raise RuntimeError(f"could only write {len(written)} distinct notes for seed {seed}")
     written.sort(key=lambda n: (n.note_date or date.min, n.time or "", n.id))
-    case = GeneratedCase(seed=seed, today=today, cast=cast, story=story, notes=written)
+    case = GeneratedCase(seed=seed, today=today, cast=cast, story=story, notes=written, held_out=held_out)
     _make_reexport(case, composer, rng)
     return case
 
@@ -108,7 +112,7 @@ def _context(plan: NotePlan, story: Story, who: str) -> NoteContext:
 
 def _eligible(section: str, banks: Banks, composer: Composer, ctx: NoteContext) -> list:
     return [p for p in banks.phrases[section]
-            if p.when <= ctx.flags and not (p.unless & ctx.flags)
+            if (composer.held_out or not p.held_out) and p.when <= ctx.flags and not (p.unless & ctx.flags)
             and (p.gap is None or p.gap in ctx.allowed_gaps)
             and banks.gap_items_named(p.template) <= ctx.allowed_gaps and composer.can_render(p.template, ctx)]
 

@@ -52,6 +52,7 @@ def build_gold(case: GeneratedCase) -> dict:
     gold = {
         "format": GOLD_FORMAT,
         "seed": case.seed,
+        "held_out": case.held_out,
         "today": case.today.isoformat(),
         "subjects": [{"person_id": child.id, "name": child.name, "dob": child.dob.isoformat()}],
         "notes_count": len(case.notes),

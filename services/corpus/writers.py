@@ -327,9 +327,10 @@ def write_case(case: GeneratedCase, out_dir: Path) -> dict[str, Path]:
     return written
 
 
-def generate_case(out_dir: Path, notes: int = 600, seed: int = 7) -> Path:
+def generate_case(out_dir: Path, notes: int = 600, seed: int = 7, *, held_out: bool = False) -> Path:
     """Generate the case for ``seed`` with ``notes`` current notes into ``out_dir``; returns
-    ``out_dir``. Deterministic: the same arguments always write the same notes and gold."""
+    ``out_dir``. Deterministic: the same arguments always write the same bytes. ``held_out``
+    also uses the phrasings kept back for evaluation."""
     out_dir = Path(out_dir)
-    write_case(build_case(notes=notes, seed=seed), out_dir)
+    write_case(build_case(notes=notes, seed=seed, held_out=held_out), out_dir)
     return out_dir

@@ -165,3 +165,22 @@ def test_an_unanswered_checklist_item_is_never_answered_by_any_note():
     assert unanswered, "each case leaves some of the checklist open"
     for note in case.notes:
         assert not banks.gap_items_named(note.text) & unanswered, note.text
+
+
+def test_held_out_phrasings_appear_only_in_held_out_cases(monkeypatch):
+    from services.corpus.compose import Composer
+
+    used: list[str] = []
+    render = Composer.render
+
+    def recording(self, template, ctx, draft):
+        used.append(template)
+        return render(self, template, ctx, draft)
+
+    monkeypatch.setattr(Composer, "render", recording)
+    held_out = {p.template for phrases in load_banks().phrases.values() for p in phrases if p.held_out}
+    build_case(notes=150, seed=7)
+    assert held_out and not held_out & set(used)
+    used.clear()
+    build_case(notes=150, seed=7, held_out=True)
+    assert held_out & set(used)
