@@ -273,6 +273,11 @@ def test_triggers_inside_the_mention(text, mention, expected):
         ("She was in an abusive relationship with him from 2014.", "abusive relationship", "historical"),
         ("Gran said she has not seen any signs of drinking.", "drinking", "negated"),
         ("Nan said her late husband was violent when drunk.", "violent", "historical"),
+        ("No concerns about home conditions - the house was clean.", "clean", "current"),
+        ("The core group was cancelled.", "core group", "negated"),
+        ("The ICPC has been postponed.", "ICPC", "hypothetical"),
+        ("The school reduced her timetable.", "timetable", "current"),
+        ("Mum has reduced her drinking.", "drinking", "historical"),
     ],
 )
 def test_case_note_shapes(text, target, expected):
