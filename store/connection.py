@@ -43,7 +43,7 @@ def side_files(path: Path) -> list[Path]:
     return [Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}.lock")]
 
 
-class _WriterLock:
+class WriterLock:
     """One writer per case file across processes: an OS advisory lock on ``<case>.lock``.
 
     The OS releases the lock when the holding process dies, so a crash never leaves a case
@@ -120,7 +120,7 @@ class Case:
     (or use the case as a context manager). A connection belongs to the thread that opened
     it: open the case again on another thread (the writer lock is shared within a process)."""
 
-    def __init__(self, path: Path, db: sqlite_utils.Database, encrypted: bool, lock: _WriterLock) -> None:
+    def __init__(self, path: Path, db: sqlite_utils.Database, encrypted: bool, lock: WriterLock) -> None:
         self.path = path
         self.db = db
         self.encrypted = encrypted
@@ -181,7 +181,7 @@ def open_case(path: Path | str, passphrase: str | None = None, create: bool = Fa
         raise CaseLensError("E204", file=path, detail="it is a folder, not a file")
     if not exists:
         _create_private_file(path)
-    lock = _WriterLock(path)
+    lock = WriterLock(path)
     try:
         return _connect(path, passphrase, create, lock)
     except BaseException:
@@ -199,7 +199,7 @@ def _create_private_file(path: Path) -> None:
         raise CaseLensError("E207", file=path, detail=exc.strerror or exc) from exc
 
 
-def _connect(path: Path, passphrase: str | None, create: bool, lock: _WriterLock) -> Case:
+def _connect(path: Path, passphrase: str | None, create: bool, lock: WriterLock) -> Case:
     try:
         with open(path, "rb") as handle:
             header = handle.read(len(_SQLITE_HEADER))
