@@ -14,7 +14,7 @@ from pathlib import Path
 
 import extractors
 from errors import CaseLensError
-from store import Case, open_case
+from store import Case, open_case, side_files
 from store.notes import ImportOutcome, delete_import, store_import
 
 from services import extraction
@@ -67,10 +67,31 @@ def import_files(
     extractor: extraction.Extractor | None = None,
 ) -> ImportReport:
     """Import ``files`` into the case at ``case_path`` (created when missing: encrypted when
-    a passphrase is given), then extract them unless ``extract`` is false."""
+    a passphrase is given), then extract them unless ``extract`` is false. A case created
+    here is removed again when no file landed in it."""
     files = [Path(f) for f in files]
     result = ImportReport(Path(case_path))
-    with open_case(case_path, passphrase=passphrase, create=True) as case:
+    created = not result.case_path.exists()
+    try:
+        _import_into(result, files, passphrase, extract, mapping, progress, cancel, extractor)
+    finally:
+        if created and not any(f.status == "stored" for f in result.files):
+            for leftover in (result.case_path, *side_files(result.case_path)):
+                leftover.unlink(missing_ok=True)
+    return result
+
+
+def _import_into(
+    result: ImportReport,
+    files: list[Path],
+    passphrase: str | None,
+    extract: bool,
+    mapping: dict[str, str] | None,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+    extractor: extraction.Extractor | None,
+) -> None:
+    with open_case(result.case_path, passphrase=passphrase, create=True) as case:
         stored: list[int] = []
         for number, path in enumerate(files, start=1):
             if cancel is not None and cancel.is_set():
@@ -84,7 +105,7 @@ def import_files(
         report(progress, "reading", len(files), len(files), "")
         if cancel is not None and cancel.is_set():
             _cancel(case, result, stored, progress, extractor if extract else None)
-            return result
+            return
         # Imports a crash left half-extracted are finished along with this run's.
         waiting = [r[0] for r in case.db.execute("SELECT id FROM imports WHERE status = 'extracting' ORDER BY id")]
         to_extract = [i for i in waiting if i not in stored] + stored
@@ -102,7 +123,6 @@ def import_files(
                 if part.cancelled:
                     _cancel(case, result, stored, progress, extractor)
                     break
-    return result
 
 
 def import_file(case: Case, path: Path, mapping: dict[str, str] | None = None) -> FileResult:

@@ -38,9 +38,10 @@ def test_importing_the_same_file_again_is_nothing_new(tmp_path):
     assert _count(case_path, "imports") == 1
 
 
-def test_a_missing_file_is_refused(tmp_path):
+def test_a_missing_file_is_refused_and_no_empty_case_is_left_behind(tmp_path):
     report = import_files(tmp_path / "case.caselens", [tmp_path / "nope.csv"], extract=False)
     assert report.refused[0].error.code == "E110"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_import_then_extract_and_resolve_once(tmp_path):
