@@ -24,9 +24,9 @@ _EVENT_BOOLEANS = ("approximate", "reviewed", "hidden")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _curated_events_sql() -> str:
-    """SELECT over events with curation resolved per field, plus a ``curated`` count and the
-    source note's details; only events of current notes."""
+def _curated_events_sql(select: str = "*") -> str:
+    """SELECT ``select`` over ``v``: events with curation resolved per field, a ``curated``
+    flag and the source note's details; only events of current notes."""
     pivots = ",\n".join(
         f"max(CASE WHEN field = '{name}' THEN value END) AS c_{name}" for name in _EVENT_CURATABLE
     )
@@ -43,7 +43,7 @@ def _curated_events_sql() -> str:
     return (
         "WITH cu AS (SELECT target_id, count(*) AS n, max(reviewed) AS any_reviewed,\n"
         f"{pivots}\n FROM curation WHERE target_kind = 'event' AND orphaned = 0 GROUP BY target_id)\n"
-        "SELECT * FROM (SELECT " + ", ".join(columns) + ",\n"
+        f"SELECT {select} FROM (SELECT " + ", ".join(columns) + ",\n"
         " coalesce(cu.n, 0) > 0 AS curated, n.note_date, n.note_type, n.author, n.agency,"
         " n.title AS note_title\n"
         " FROM events e JOIN notes n ON n.id = e.note_id AND n.current = 1"
@@ -52,6 +52,7 @@ def _curated_events_sql() -> str:
 
 
 _CHRONOLOGY_SQL = _curated_events_sql()
+_CHRONOLOGY_IDS_SQL = _curated_events_sql("v.id")
 
 
 def chronology(
@@ -107,7 +108,7 @@ def chronology_ids(case: Case, **filters: Any) -> list[str]:
     """The ids of the events ``chronology(case, **filters)`` returns, in the same order —
     cheap enough to re-run on every filter change; fetch the rows shown with ``events``."""
     where, params = _chronology_filter(**filters)
-    return [row[0] for row in case.db.execute(_CHRONOLOGY_SQL.replace("SELECT * FROM (", "SELECT v.id FROM (", 1) + where, params)]
+    return [row[0] for row in case.db.execute(_CHRONOLOGY_IDS_SQL + where, params)]
 
 
 def events(case: Case, ids: Iterable[str]) -> dict[str, dict[str, Any]]:

@@ -6,7 +6,7 @@ import pytest
 from store import curation
 from store.facts import replace_case_facts, replace_note_facts
 from store.notes import store_import
-from store.queries import case_summary, chronology, fts_query
+from store.queries import case_summary, chronology, chronology_ids, events, fts_query
 from tests.store.factory import note, read_result
 
 
@@ -85,3 +85,11 @@ def test_case_summary(chronology_case):
     assert (summary["date_from"], summary["date_to"]) == ("2023-03-12", "2023-05-02")
     assert (summary["imports"], summary["imports_incomplete"]) == (1, 1)
     assert (summary["events"], summary["key_events"], summary["people"], summary["current_risks"]) == (5, 4, 1, 1)
+
+
+def test_ids_then_rows_give_the_same_chronology(chronology_case):
+    filters = {"min_significance": 1, "order": "desc"}
+    ids = chronology_ids(chronology_case, **filters)
+    assert ids == _ids(chronology(chronology_case, **filters))
+    rows = events(chronology_case, ids[:2])
+    assert [rows[i] for i in ids[:2]] == chronology(chronology_case, **filters)[:2]
