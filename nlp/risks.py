@@ -344,6 +344,11 @@ def _roles(span: Span, mentions: Sequence[dict[str, Any]]) -> tuple[_Participant
 # The component
 # --------------------------------------------------------------------------------------------
 
+def _names_a_category(span: Span) -> bool:
+    before = span.doc[max(span.sent.start if span.doc.has_annotation("SENT_START") else 0, span.start - 3): span.start]
+    return any(token.lower_ in ("category", "categories") for token in before)
+
+
 _NEIGHBOUR_GAP = 3
 _SEPARATORS = {"but", "however", "although", "though", "whereas", ";", ".", "!", "?", "\n"}
 
@@ -480,12 +485,18 @@ class RiskFinder:
         def inside(span: Span, ranges: Sequence[tuple[int, int]]) -> bool:
             return any(a <= span.start_char and span.end_char <= b for a, b in ranges)
 
+        def overlaps(span: Span, ranges: Sequence[tuple[int, int]]) -> bool:
+            return any(span.start_char < b and a < span.end_char for a, b in ranges)
+
         strengths = [(rule, span) for rule, span in self._strengths(doc) if not inside(span, services)]
         strength_ranges = [(s.start_char, s.end_char) for _, s in strengths]
+        # Words that are part of a protective statement ("abstinent from alcohol", "a
+        # non-molestation order was granted") or that name a plan's category ("CP plan under
+        # the category of neglect", recorded with the plan) are not a fresh concern.
         risks = [
             (rule, span)
             for rule, span in self._risks(doc)
-            if not inside(span, strength_ranges) and not inside(span, services)
+            if not overlaps(span, strength_ranges) and not inside(span, services) and not _names_a_category(span)
         ]
         risks = _merge_neighbours(doc, risks)
         strengths = _merge_neighbours(doc, strengths)

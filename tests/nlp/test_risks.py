@@ -178,6 +178,17 @@ def test_recovery_is_not_reported_as_a_drinking_risk(blank):
     assert doc._.risks == []
 
 
+def test_a_granted_order_is_protective_not_a_new_concern(blank):
+    doc = run(blank, "A non-molestation order was granted against him for 12 months.")
+    assert doc._.risks == []
+    assert [row["category"] for row in doc._.strengths] == ["safety_plan"]
+
+
+def test_a_plan_category_is_not_a_fresh_concern(blank):
+    doc = run(blank, "Tyler was made subject to a CP plan under the category of neglect.")
+    assert doc._.risks == []
+
+
 def test_good_home_conditions_are_not_a_risk(blank):
     doc = run(blank, "Home conditions were good.")
     assert doc._.risks == []
