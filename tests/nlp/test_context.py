@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import spacy
 
 from nlp.context import (
@@ -290,3 +292,19 @@ def test_assess_span_reads_a_heading_with_its_answer_even_when_the_parser_splits
     doc = nlp("Core group. DA: mum says she has had no contact with Mark.")
     start = doc.text.index("DA")
     assert assess_span(doc, start, start + 2)["negated"] is True
+
+
+_WORDS = st.sampled_from(["no", "not", "denies", "if", "history of", "possible", "grandfather", "but", ";",
+                          "mum", "drinks", "alcohol", "?", "DA", ":", "-", ".", "\n", "n't", "was", "the"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_WORDS, st.text(max_size=5)), max_size=15), st.data())
+def test_any_text_and_span_gives_the_contracted_shape(words, data):
+    text = " ".join(words)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    result = assess(text, start, end)
+    assert set(result) == {"negated", "historical", "hypothetical", "uncertain", "experiencer"}
+    assert all(isinstance(result[k], bool) for k in ("negated", "historical", "hypothetical", "uncertain"))
+    assert result["experiencer"] in ("subject", "other")

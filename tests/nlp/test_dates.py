@@ -5,6 +5,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import spacy
 
 from nlp.dates import DateFinder, DateLexicon, DateLexiconError, DateMention, find_dates, load_lexicon
@@ -289,3 +291,25 @@ def test_weekday_edge_cases(text, value):
 )
 def test_words_before_a_date_belong_to_it(text, words, value):
     assert [(text[m.start:m.end], m.value) for m in find_dates(text, WED_15_MARCH_2023)][0] == (words, value)
+
+
+_DATEISH = st.sampled_from([
+    "12/03/2023", "31/02/2023", "on 12/03", "12th March", "March 2023", "Mar-23", "2019", "in 2019",
+    "last Friday", "yesterday", "two weeks ago", "the following day", "early 2019", "14:30", "PC 1234",
+    "aged 7", "07700 900123", "£20", "the end of", "next", "week", "-", "/", ".", " ", "\n", "May", "may",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_DATEISH, st.text(max_size=6)), max_size=12),
+       st.one_of(st.none(), st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31))))
+def test_any_text_gives_sorted_non_overlapping_mentions_inside_it(pieces, anchor):
+    text = " ".join(pieces)
+    mentions = find_dates(text, anchor)
+    assert all(0 <= m.start < m.end <= len(text) for m in mentions)
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+    assert all(m.precision in ("day", "month", "year") for m in mentions)
+    for m in mentions:
+        if m.value is not None:
+            assert len(m.value) == {"day": 10, "month": 7, "year": 4}[m.precision]
+            date.fromisoformat(m.value + {"day": "", "month": "-01", "year": "-01-01"}[m.precision])
