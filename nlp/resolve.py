@@ -29,6 +29,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from importlib import resources as package_resources
 from typing import Any, Iterable, Mapping, NamedTuple, Protocol, Sequence
 
@@ -46,6 +47,7 @@ _FEMALE = {"mother", "stepmother", "grandmother", "aunt"}
 _MALE = {"father", "stepfather", "grandfather", "uncle"}
 _IN_HOUSEHOLD_BY_DEFAULT = {"mother", "stepmother", "stepfather", "parent_partner", "sibling", "half_sibling"}
 _OUTSIDE = {"professional", "agency"}
+_TALLIED = ("relationship", "role", "side", "kind")
 # Roles one person holds in a family, so a named adult can be inferred to hold them.
 _ADOPTABLE = {"mother", "father", "stepmother", "stepfather", "parent_partner", "grandmother", "grandfather",
               "aunt", "uncle", "ex_partner_of_parent"}
@@ -175,6 +177,7 @@ class _NameRules:
     def __init__(self) -> None:
         self.nicknames = load_nicknames()
 
+    @lru_cache(maxsize=4096)
     def same_first(self, a: str, b: str) -> bool:
         if a == b:
             return True
@@ -186,6 +189,7 @@ class _NameRules:
         return fuzz.ratio(a, b) >= _SAME_NAME
 
     @staticmethod
+    @lru_cache(maxsize=4096)
     def same_last(a: str, b: str) -> bool:
         return a == b or fuzz.ratio(a, b) >= _SAME_SURNAME
 
@@ -205,48 +209,79 @@ class _Cluster:
     fixed_name: str | None = None
     fixed_dob: str | None = None
 
+    # Tallies of the mention fields clustering asks about again and again, kept as mentions
+    # arrive so that resolving a 600-note case stays well under a second.
+    counts: dict[str, Counter] = field(default_factory=dict)
+    note_ids: set[str] = field(default_factory=set)
+    child_evidence: bool = False
+    firsts: set[str] = field(default_factory=set)
+    last: str | None = None
+    collars: set[str] = field(default_factory=set)
+
     def add(self, mention: dict[str, Any], parts: NameParts | None = None) -> None:
         self.mentions.append(mention)
+        self.note_ids.add(mention["note_id"])
+        age = mention.get("age")
+        self.child_evidence = self.child_evidence or bool(mention.get("child")) or (age is not None and age < 18)
+        for key in _TALLIED:
+            self.counts.setdefault(key, Counter())[mention.get(key)] += 1
         if parts is not None:
             self.parts.append(parts)
+            if parts.first:
+                self.firsts.add(parts.first)
+            if parts.last and self.last is None:
+                self.last = parts.last
+            if parts.collar:
+                self.collars.add(parts.collar)
+
+    def take_all(self, other: "_Cluster") -> None:
+        """Move every mention of ``other`` into this cluster."""
+        for mention in other.mentions:
+            self.add(mention)
+        other.mentions, other.counts, other.note_ids, other.child_evidence = [], {}, set(), False
+
+    def relabel(self, key: str, old: Any, new: Any) -> None:
+        """Change ``key`` from ``old`` to ``new`` on every mention holding ``old``."""
+        for mention in self.mentions:
+            if mention.get(key) == old:
+                mention[key] = new
+                self.counts[key][old] -= 1
+                self.counts[key][new] += 1
 
     def votes(self, key: str, skip: Iterable[Any] = (None, "unknown")) -> Counter:
         skipped = set(skip)
+        if key in _TALLIED:
+            return Counter({value: n for value, n in self.counts.get(key, Counter()).items()
+                            if n > 0 and value not in skipped})
         return Counter(m.get(key) for m in self.mentions if m.get(key) not in skipped)
 
     def top(self, key: str, skip: Iterable[Any] = (None, "unknown")) -> Any:
-        votes = self.votes(key, skip)
-        return votes.most_common(1)[0][0] if votes else None
+        """The most frequent value of ``key`` (the first seen on a tie), ignoring ``skip``."""
+        if key not in _TALLIED:
+            votes = self.votes(key, skip)
+            return votes.most_common(1)[0][0] if votes else None
+        best, most = None, 0
+        for value, count in self.counts.get(key, {}).items():
+            if count > most and value not in skip:
+                best, most = value, count
+        return best
 
     @property
     def relationship(self) -> str:
         return self.top("relationship") or "unknown"
 
-    @property
-    def last(self) -> str | None:
-        return next((p.last for p in self.parts if p.last), None)
-
-    @property
-    def firsts(self) -> set[str]:
-        return {p.first for p in self.parts if p.first}
-
-    @property
-    def collars(self) -> set[str]:
-        return {p.collar for p in self.parts if p.collar}
 
     @property
     def notes(self) -> set[str]:
-        return {m["note_id"] for m in self.mentions}
+        return self.note_ids
 
     @property
     def is_child(self) -> bool:
-        if any(m.get("child") for m in self.mentions):
-            return True
-        return any(m.get("age") is not None and m["age"] < 18 for m in self.mentions)
+        return self.child_evidence
 
     @property
     def professional(self) -> bool:
-        kinds = Counter(m.get("kind") for m in self.mentions)
+        kinds = self.counts.get("kind", Counter())
         return kinds["professional"] > kinds["family"]
 
 
@@ -275,6 +310,8 @@ class _Resolver:
         self.subject_refs: list[dict[str, Any]] = []
         self.person_of_mention: dict[str, _Cluster] = {}
         self._sentence_bounds: dict[str, list[int]] = {}
+        self._agencies_by_note: dict[str, list[tuple[dict[str, Any], _Cluster]]] | None = None
+        self._people_by_note: dict[str, list[tuple[int, str]]] = {}
 
     # -- ordering and sentences -------------------------------------------------------------
 
@@ -428,10 +465,7 @@ class _Resolver:
                 named_by_role[cluster.top("role") or ""].append(cluster)
         for cluster in self.agencies:
             if cluster.key.startswith("agency:role:") and len(named_by_role.get(cluster.top("role") or "", [])) == 1:
-                target = named_by_role[cluster.top("role") or ""][0]
-                for mention in cluster.mentions:
-                    target.add(mention)
-                cluster.mentions = []
+                named_by_role[cluster.top("role") or ""][0].take_all(cluster)
 
     def _add_agency(self, mention: dict[str, Any]) -> None:
         name = mention.get("name")
@@ -489,9 +523,8 @@ class _Resolver:
                 subjects.append(best)
         for cluster in self.named:
             if not cluster.subject and cluster.relationship == "unknown" and cluster.is_child and subjects:
-                for mention in cluster.mentions:
-                    if mention.get("relationship") in (None, "unknown"):
-                        mention["relationship"] = "sibling"
+                cluster.relabel("relationship", None, "sibling")
+                cluster.relabel("relationship", "unknown", "sibling")
         return subjects
 
     def adopt_role_clusters(self) -> None:
@@ -531,11 +564,8 @@ class _Resolver:
                 if best is None or (close, shared) > best[0]:
                     best = ((close, shared), cluster)
             if best is not None:
-                cluster = best[1]
-                taken.add(id(cluster))
-                for mention in role.mentions:
-                    cluster.add(mention)
-                role.mentions = []
+                taken.add(id(best[1]))
+                best[1].take_all(role)
 
     @staticmethod
     def _close_together(role: _Cluster, named: _Cluster) -> int:
@@ -632,15 +662,20 @@ class _Resolver:
         return text[:1].upper() + text[1:]
 
     def _organisation(self, cluster: _Cluster) -> str | None:
-        agencies_by_note: dict[str, list[tuple[dict[str, Any], _Cluster]]] = defaultdict(list)
-        for agency in self.agencies:
-            for mention in agency.mentions:
-                agencies_by_note[mention["note_id"]].append((mention, agency))
-        own = {m["id"] for m in cluster.mentions}
-        people_by_note: dict[str, list[int]] = defaultdict(list)
-        for mention in self.rows.mentions:
-            if mention.get("kind") != "agency" and mention["id"] not in own:
-                people_by_note[mention["note_id"]].append(mention["start"])
+        """The agency most often named right next to this professional ("Amy Brown, health
+        visitor at Oakfield Surgery")."""
+        if self._agencies_by_note is None:
+            self._agencies_by_note = defaultdict(list)
+            for agency in self.agencies:
+                for mention in agency.mentions:
+                    self._agencies_by_note[mention["note_id"]].append((mention, agency))
+            self._people_by_note = defaultdict(list)
+            for mention in self.rows.mentions:
+                if mention.get("kind") != "agency":
+                    self._people_by_note[mention["note_id"]].append((mention["start"], mention["id"]))
+        agencies_by_note, own = self._agencies_by_note, {m["id"] for m in cluster.mentions}
+        people_by_note = {note: [start for start, mention_id in starts if mention_id not in own]
+                          for note, starts in self._people_by_note.items() if note in cluster.notes}
         votes: Counter = Counter()
         for mention in cluster.mentions:
             bounds = self.sentence(mention["note_id"], mention["start"])
@@ -649,7 +684,7 @@ class _Resolver:
                 low, high = sorted((agency_mention["start"], mention["start"]))
                 # close by, in the same sentence, with nobody else named in between
                 if bounds[0] <= agency_mention["start"] < bounds[1] and high - low <= _ORGANISATION_REACH \
-                        and not any(low < other < high for other in people_by_note[mention["note_id"]]):
+                        and not any(low < other < high for other in people_by_note.get(mention["note_id"], ())):
                     near.append((high - low, agency))
             if near:
                 votes[self._name(min(near, key=lambda pair: pair[0])[1])] += 1
