@@ -9,7 +9,8 @@ its significance from the type, raised by serious cues and lowered to 0 by routi
 one low-significance event, not one per sentence.
 
 Rules are data: ``resources/event_patterns.jsonl``, one JSON object a line whose ``kind`` is
-``trigger``, ``routine``, ``escalate``, ``location``, ``plan_kind`` or ``stage``.
+``trigger``, ``routine``, ``attempt`` (a failed call or visit: the event did not happen),
+``escalate``, ``location``, ``plan_kind`` or ``stage``.
 """
 from __future__ import annotations
 
@@ -40,14 +41,14 @@ SUMMARY_CHARS = 200
 # A trigger starting within this many tokens of a sentence's start "opens" it.
 _OPENING_TOKENS = 1
 
-# Types whose events say little on their own: a note keeps at most one of each, and drops
-# them altogether when it records something more specific.
-_ROUTINE_TYPES = {"contact", "other"}
+# Types a failed attempt ("no answer", "no access") turns into something that did not happen.
+_ATTEMPTABLE = {"contact", "home_visit", "health_appointment", "other"}
 
 _KIND_KEYS: dict[str, set[str]] = {
     "trigger": {"type", "priority", "significance", "plan_kind", "stage"},
     "routine": {"type"},
     "escalate": set(),
+    "attempt": set(),
     "location": {"location"},
     "plan_kind": {"plan_kind"},
     "stage": {"stage"},
@@ -182,6 +183,8 @@ class EventFinder:
             stage = rule.get("stage") or next((r["stage"] for r, _ in inside("stage")), None) or "initial"
         context = assess_span(doc, trigger.start_char, trigger.end_char)
         flags = {key: bool(context[key]) for key in ("negated", "historical", "hypothetical", "uncertain")}
+        if event_type in _ATTEMPTABLE and inside("attempt"):
+            flags["negated"] = True  # "Tried to call mum, no answer": the contact did not happen
         start, end = _strip_span(doc, sentence)
         locations = inside("location")
         return {

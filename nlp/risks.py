@@ -546,13 +546,17 @@ class RiskFinder:
         if perpetrator is None and actor is not None:
             young = _is_young(actor.mention, actor.token)
             perpetrator = None if young is None else ("child" if young else "adult")
+        flags = self._flags(doc, span)
+        code = choose_cin_code(self.taxonomy, category, whom, perpetrator, rule.get("cin_code"))
+        if flags["experiencer"] == "other" and self.taxonomy[category].code_by == "person":
+            code = None  # CIN factors describe the child's household, not someone outside it
         return {
             "start": span.start_char,
             "end": span.end_char,
             "text": span.text,
             "category": category,
-            "cin_code": choose_cin_code(self.taxonomy, category, whom, perpetrator, rule.get("cin_code")),
-            **self._flags(doc, span),
+            "cin_code": code,
+            **flags,
             "person_start": mention["start"] if mention else None,
             "person_end": mention["end"] if mention else None,
         }

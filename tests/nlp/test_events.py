@@ -31,7 +31,12 @@ def run(nlp, text: str, note_date: date | None = NOTE_DATE, mentions: list[dict]
 
 def test_a_routine_phone_note_is_one_low_significance_contact(blank):
     doc = run(blank, "Tried to call mum, no answer. Left voicemail. Tried again later, no answer. Text sent.")
-    assert [(e["type"], e["significance"]) for e in doc._.events] == [("contact", 0)]
+    assert [(e["type"], e["significance"], e["status"]) for e in doc._.events] == [("contact", 0, "negated")]
+
+
+def test_a_call_that_got_through_is_a_current_contact(blank):
+    doc = run(blank, "Telephone call to mum to arrange the next visit.")
+    assert [(e["type"], e["significance"], e["status"]) for e in doc._.events] == [("contact", 0, "current")]
 
 
 def test_supervision_is_routine(blank):
@@ -41,7 +46,7 @@ def test_supervision_is_routine(blank):
 
 def test_a_key_event_later_in_a_routine_note_is_kept_too(blank):
     doc = run(blank, "Tried to call mum, no answer. Police attended the family home after a domestic incident.")
-    assert [(e["type"], e["significance"]) for e in doc._.events] == [("contact", 0), ("domestic_abuse_incident", 3)]
+    assert [(e["type"], e["status"]) for e in doc._.events] == [("contact", "negated"), ("domestic_abuse_incident", "current")]
 
 
 def test_passing_mentions_later_in_a_note_are_not_events(blank):

@@ -147,6 +147,7 @@ def test_family_history_is_about_someone_else(nlp):
     doc = nlp("Her maternal grandfather was an alcoholic.")
     risk = only(doc._.risks, "alcohol_misuse")
     assert risk["experiencer"] == "other"
+    assert risk["cin_code"] is None
 
 
 def test_a_current_parental_risk_is_about_the_subject(nlp):
