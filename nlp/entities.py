@@ -37,6 +37,7 @@ import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component w
 PATTERNS_FILE = "entity_patterns.jsonl"
 HOUSEHOLD_CUES_FILE = "household_cues.tsv"
 NOT_NAMES_FILE = "not_names.txt"
+PERSON_VERBS_FILE = "person_verbs.txt"
 
 KINDS = ("family", "professional", "agency", "other")
 RELATIONSHIPS = (
@@ -55,11 +56,6 @@ _CUE_SCOPES = ("sentence", "preceding")
 _NEVER_NAME_LABELS = {"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL"}
 # Parts of speech a name written after a role word can never be.
 _NOT_NAME_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART", "NUM", "ADV", "PUNCT"}
-# Words after a name that show it is a person ("Tyler said", "Tyler was seen").
-_PERSON_VERBS = {"said", "says", "told", "tells", "reported", "reports", "stated", "states",
-                 "disclosed", "appeared", "presented", "attended", "attends", "lives", "stays",
-                 "cried", "explained", "shared", "wanted", "wants", "likes", "enjoys", "went",
-                 "spoke", "seemed", "smiled", "played", "returned", "refused", "denied", "agreed"}
 
 _MONTHS = {name: number for number, names in enumerate(
     (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
@@ -185,9 +181,10 @@ def default_household_cues() -> list[HouseholdCue]:
     return parse_household_cues(_resource_text(HOUSEHOLD_CUES_FILE))
 
 
-def parse_not_names(text: str, source: str = NOT_NAMES_FILE) -> frozenset[str]:
-    """Capitalised words that are never part of a name ("Email", "Flat", "Monday"): one
-    lower-case word a line; ``#`` starts a comment line."""
+def parse_word_list(text: str, source: str) -> frozenset[str]:
+    """A word list (``not_names.txt``: capitalised words that are never part of a name, such
+    as "Email", "Flat", "Monday"; ``person_verbs.txt``: words after a name that show it is a
+    person): one lower-case word a line; ``#`` starts a comment line."""
     words = set()
     for number, line in enumerate(text.splitlines(), start=1):
         word = line.strip()
@@ -199,8 +196,8 @@ def parse_not_names(text: str, source: str = NOT_NAMES_FILE) -> frozenset[str]:
     return frozenset(words)
 
 
-def default_not_names() -> frozenset[str]:
-    return parse_not_names(_resource_text(NOT_NAMES_FILE))
+def default_word_list(name: str) -> frozenset[str]:
+    return parse_word_list(_resource_text(name), name)
 
 
 def _cues_text(cues: Sequence[HouseholdCue]) -> str:
@@ -301,7 +298,8 @@ class EntityRecogniser:
         self.name = name
         self.vocab = nlp.vocab
         self.make_doc = nlp.make_doc
-        self.not_names = frozenset(default_not_names() if not_names is None else not_names)
+        self.not_names = frozenset(default_word_list(NOT_NAMES_FILE) if not_names is None else not_names)
+        self.person_verbs = default_word_list(PERSON_VERBS_FILE)
         self._set_rules(list(default_patterns() if patterns is None else patterns),
                         list(default_household_cues() if household_cues is None else household_cues))
 
@@ -422,13 +420,12 @@ class EntityRecogniser:
                 index = end
         return found
 
-    @staticmethod
-    def _person_cue_after(doc: Doc, end: int) -> bool:
+    def _person_cue_after(self, doc: Doc, end: int) -> bool:
         following = doc[end:end + 3]
         if not len(following):
             return False
         first = following[0]
-        if first.lower_ in _PERSON_VERBS or first.text in ("DOB", "D.O.B", "D.O.B."):
+        if first.lower_ in self.person_verbs or first.text in ("DOB", "D.O.B", "D.O.B."):
             return True
         if first.lower_ == "born" or len(following) >= 2 and first.lower_ in ("aged", "age") and following[1].like_num:
             return True
@@ -671,14 +668,18 @@ class EntityRecogniser:
         (path / PATTERNS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
         (path / HOUSEHOLD_CUES_FILE).write_text(_cues_text(self.household_cues), encoding="utf-8")
         (path / NOT_NAMES_FILE).write_text("".join(f"{w}\n" for w in sorted(self.not_names)), encoding="utf-8")
+        (path / PERSON_VERBS_FILE).write_text("".join(f"{w}\n" for w in sorted(self.person_verbs)),
+                                              encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "EntityRecogniser":
         path = Path(path)
         patterns = parse_patterns((path / PATTERNS_FILE).read_text(encoding="utf-8"), str(path / PATTERNS_FILE))
         cues = parse_household_cues((path / HOUSEHOLD_CUES_FILE).read_text(encoding="utf-8"),
                                     str(path / HOUSEHOLD_CUES_FILE))
-        self.not_names = parse_not_names((path / NOT_NAMES_FILE).read_text(encoding="utf-8"),
+        self.not_names = parse_word_list((path / NOT_NAMES_FILE).read_text(encoding="utf-8"),
                                          str(path / NOT_NAMES_FILE))
+        self.person_verbs = parse_word_list((path / PERSON_VERBS_FILE).read_text(encoding="utf-8"),
+                                            str(path / PERSON_VERBS_FILE))
         self._set_rules(patterns, cues)
         return self
 

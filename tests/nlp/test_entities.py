@@ -14,6 +14,7 @@ from nlp.entities import (
     find_contacts,
     parse_household_cues,
     parse_patterns,
+    parse_word_list,
 )
 
 
@@ -159,6 +160,16 @@ def test_rules_reject_relationships_outside_the_vocabulary():
 def test_household_cues_reject_unknown_effects():
     with pytest.raises(EntityRulesError):
         parse_household_cues("cue\teffect\tscope\nmoved out\tmaybe\tpreceding\n")
+
+
+def test_word_lists_take_one_lower_case_word_a_line():
+    assert parse_word_list("# comment\nemail\n\nflat\n", "not_names.txt") == {"email", "flat"}
+    with pytest.raises(EntityRulesError, match="line 2"):
+        parse_word_list("email\nMill Lane\n", "not_names.txt")
+
+
+def test_street_names_are_not_people(nlp):
+    assert "Mill Lane" not in mentions(nlp, "Visited the family at 73 Mill Lane, Northam.")
 
 
 def test_component_round_trips_through_disk(tmp_path):
