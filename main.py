@@ -373,7 +373,13 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _log_failure() -> Path | str:
-    """Write the traceback of an unexpected failure to the log folder; returns its path."""
+    """Write where an unexpected failure happened to the log folder; returns the log's path.
+
+    Only the exception's type and the stack (files, lines, functions) are logged, never its
+    message: a message can quote note text, and logs must never hold case data."""
+    error_type, _error, trace = sys.exc_info()
+    stack = "".join(traceback.format_list(traceback.extract_tb(trace)))
+    entry = f"--- {datetime.now().isoformat(timespec='seconds')} {getattr(error_type, '__name__', error_type)}\n{stack}\n"
     try:
         from services.paths import caselens_home
 
@@ -381,10 +387,10 @@ def _log_failure() -> Path | str:
         log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         log = log_dir / "errors.log"
         with open(log, "a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')}\n{traceback.format_exc()}\n")
+            handle.write(entry)
         return log
     except OSError:
-        traceback.print_exc()
+        sys.stderr.write(entry)
         return "stderr"
 
 

@@ -131,16 +131,22 @@ def test_mapping_syntax():
         "date": "Date of Event", "text": "Narrative", "author": "Worker"}
 
 
-def test_unexpected_failure_exits_1_without_a_traceback(tmp_path, export_file, monkeypatch, capsys):
+def test_unexpected_failure_exits_1_without_a_traceback_or_case_data_in_the_log(
+    tmp_path, export_file, monkeypatch, capsys, caselens_home
+):
     import services.importing
 
+    quoted_note = "could not parse 'Mum said Darren hit her'"
+
     def broken(*args, **kwargs):
-        raise RuntimeError("bug")
+        raise RuntimeError(quoted_note)
 
     monkeypatch.setattr(services.importing, "import_files", broken)
     assert main.main(["import", str(export_file), "--case", str(tmp_path / "c.caselens")]) == 1
     err = capsys.readouterr().err
     assert "failed unexpectedly" in err and "Traceback" not in err
+    log = (caselens_home / "logs" / "errors.log").read_text(encoding="utf-8")
+    assert "RuntimeError" in log and "broken" in log and "Darren" not in log
 
 
 def test_gui_is_started_lazily_with_the_case_and_view(tmp_path, monkeypatch):
