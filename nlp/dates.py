@@ -381,7 +381,13 @@ class DateFinder:
             # last week, next month, earlier this year, this weekend
             (re.compile(r"\b(?P<rel>last|next|this|the\s+past|the\s+last|past|earlier\s+this|later\s+this"
                         r"|the\s+previous|the\s+following|the\s+next|over\s+the)\s+"
-                        r"(?P<unit>week(?:end)?|month|year|fortnight)\b", flags), self._period, ("week", "month", "year", "fortnight")),
+                        r"(?P<unit>week(?:end)?|month|year|fortnight)\b", flags), self._period,
+             ("week", "month", "year", "fortnight")),
+            # last summer, this Christmas
+            (re.compile(r"\b(?P<rel>last|next|this|over\s+the|during\s+the)\s+"
+                        r"(?P<season>spring|summer|autumn|winter|christmas|easter)\b(?!\s*(?:of\s+)?(?:19|20)\d\d)", flags),
+             self._season,
+             ("spring", "summer", "autumn", "winter", "christmas", "easter")),
             # never dates: times, money, collar and reference numbers, phone and NHS numbers, ages
             (re.compile(r"(?<![\w.:])\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\b\.?)?(?![\w:]|\.\d)"
                         r"|(?<![\w.:])\d{1,2}\s*[ap]\.?m\b\.?", flags), self._blocker, ()),
@@ -761,6 +767,31 @@ class DateFinder:
         else:
             amount, unit = 0, "day"
         return self._from_previous(match.start(), match.end(), amount, unit, unit == "week")
+
+    #: The month a season or holiday (mostly) falls in, to tell "last summer" from "this summer".
+    _SEASON_MONTH = {"spring": 4, "easter": 4, "summer": 7, "autumn": 10, "winter": 1, "christmas": 12}
+
+    def _season(self, match: re.Match[str]) -> _Candidate:
+        """"last summer": the year of the most recent summer before the anchor (approximate)."""
+        relation = match["rel"].lower().split()[0]
+        month = self._SEASON_MONTH[match["season"].lower()]
+        text, start, end = match.string, match.start(), match.end()
+
+        def resolve(ctx: _Context) -> Resolution:
+            anchor = ctx.anchor
+            if anchor is None:
+                return None, YEAR, True
+            if relation == "last":
+                year = anchor.year if month < anchor.month else anchor.year - 1
+            elif relation == "next":
+                year = anchor.year if month > anchor.month else anchor.year + 1
+            elif relation == "this" and self._is_future(text, start, end):
+                year = anchor.year if month >= anchor.month else anchor.year + 1
+            else:
+                year = anchor.year if month <= anchor.month + 1 else anchor.year - 1
+            return f"{year:04d}", YEAR, True
+
+        return _Candidate(start, end, resolve)
 
     def _period(self, match: re.Match[str]) -> _Candidate:
         relation = " ".join(match["rel"].lower().split())

@@ -313,3 +313,16 @@ def test_any_text_gives_sorted_non_overlapping_mentions_inside_it(pieces, anchor
         if m.value is not None:
             assert len(m.value) == {"day": 10, "month": 7, "year": 4}[m.precision]
             date.fromisoformat(m.value + {"day": "", "month": "-01", "year": "-01-01"}[m.precision])
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "value"),
+    [
+        ("Mum drank heavily last summer.", date(2023, 3, 15), "2022"),
+        ("Mum drank heavily last summer.", date(2023, 9, 15), "2023"),
+        ("The family will move next Christmas.", date(2023, 3, 15), "2023"),
+    ],
+)
+def test_seasons_give_an_approximate_year(text, anchor, value):
+    [mention] = find_dates(text, anchor)
+    assert (mention.value, mention.precision, mention.approximate) == (value, "year", True)
