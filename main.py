@@ -299,7 +299,7 @@ def parse_date(value: str) -> date:
 def parse_mapping(text: str) -> dict[str, str]:
     """``date="Date of Event",text=Narrative`` → ``{"date": "Date of Event", "text": "Narrative"}``;
     E112 when it is not FIELD=COLUMN pairs of known fields."""
-    from services.importing import MAPPING_FIELDS
+    from extractors import MAPPING_FIELDS
 
     mapping: dict[str, str] = {}
     position = 0

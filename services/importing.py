@@ -20,13 +20,6 @@ from store.notes import ImportOutcome, delete_import, store_import
 from services import extraction
 from services.progress import ProgressCallback, report
 
-# The fields a column mapping (--map) may name; see docs/internals.md "extractors/".
-MAPPING_FIELDS = (
-    "date", "time", "recorded_date", "author", "note_type", "type_description", "title", "text",
-    "agency", "status", "id", "person_id", "significant",
-)
-
-
 @dataclass
 class FileResult:
     """What happened to one file: ``stored``, ``nothing_new`` (imported before),
