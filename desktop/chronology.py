@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from desktop import formatting, queries
 from desktop.curation import SetCuratedValues
+from desktop.highlight import SearchHighlightDelegate
 from store import queries as store_queries
 from store.connection import Case
 
@@ -66,7 +67,7 @@ class ChronologyFilters:
     risk_category: str | None = None
     min_significance: int = 2
     text: str = ""
-    show_uncertain: bool = False  # negated, uncertain and planned events too
+    show_uncertain: bool = False  # ruled out (negated), uncertain and planned events too
     show_hidden: bool = False
 
     def query_arguments(self) -> dict[str, Any]:
@@ -100,7 +101,7 @@ class ChronologyFilters:
         if self.text.strip():
             parts.append(f"search: “{self.text.strip()}”")
         if self.show_uncertain:
-            parts.append("including negated, uncertain and planned")
+            parts.append("including ruled out, uncertain and planned")
         if self.show_hidden:
             parts.append("including hidden")
         return parts
@@ -391,7 +392,9 @@ class FilterBar(QWidget):
             self.significance.addItem(text, value)
         self.date_from = self._date_edit("From")
         self.date_to = self._date_edit("To")
-        self.show_uncertain = QCheckBox("Show negated, uncertain and planned")
+        self.show_uncertain = QCheckBox("Show ruled out, uncertain and planned")
+        self.show_uncertain.setToolTip("Also show events recorded as not having happened, as uncertain or "
+                                       "alleged, or as planned for the future")
         self.show_hidden = QCheckBox("Show hidden")
         self.reset = QPushButton("Reset filters")
         self.reset.setToolTip("Back to the default filters (Ctrl+Shift+R)")
@@ -402,15 +405,20 @@ class FilterBar(QWidget):
         first.addWidget(self.significance)
         first.addWidget(self.reset)
         second = QHBoxLayout()
-        for caption, widget in (("Event", self.event_type), ("Person", self.person), ("Risk", self.risk),
-                                ("From", self.date_from), ("To", self.date_to)):
+        for caption, widget in (("Event", self.event_type), ("Person", self.person), ("Risk", self.risk)):
             label = QLabel(caption)
             label.setBuddy(widget)
             second.addWidget(label)
-            second.addWidget(widget, 1 if isinstance(widget, QComboBox) else 0)
+            second.addWidget(widget, 1)
+        second.addWidget(self.show_hidden)
         third = QHBoxLayout()
+        for caption, widget in (("From", self.date_from), ("To", self.date_to)):
+            label = QLabel(caption)
+            label.setBuddy(widget)
+            third.addWidget(label)
+            third.addWidget(widget)
+        third.addSpacing(12)
         third.addWidget(self.show_uncertain)
-        third.addWidget(self.show_hidden)
         third.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -536,6 +544,8 @@ class ChronologyView(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(lambda index: self._activate())
         self.table.setAccessibleName("Chronology")
+        self.highlighter = SearchHighlightDelegate(self.table)
+        self.table.setItemDelegateForColumn(COLUMN_INDEX["summary"], self.highlighter)
 
         self.actions_bar = QToolBar("Corrections")
         self.actions_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -580,6 +590,7 @@ class ChronologyView(QWidget):
             self.select_event(current["id"], emit=False)
 
     def _filters_changed(self, filters: ChronologyFilters) -> None:
+        self.highlighter.search = filters.text
         self.model.set_filters(filters)
 
     def _update_status(self) -> None:

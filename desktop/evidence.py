@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import formatting
+from desktop.highlight import SpanHighlightDelegate
 from desktop.queries import Mention
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -39,6 +40,8 @@ class EvidenceList(QTreeWidget):
         for column, width in enumerate((100, 110, 420, 170, 130)):
             self.setColumnWidth(column, width)
         self.setColumnHidden(3, not show_category)
+        self.highlighter = SpanHighlightDelegate(self)
+        self.setItemDelegateForColumn(2, self.highlighter)
         self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -48,6 +51,7 @@ class EvidenceList(QTreeWidget):
 
     def set_mentions(self, mentions: list[Mention], empty_text: str) -> None:
         self.clear()
+        self.highlighter.row_spans = [mention.span_in_sentence for mention in mentions]
         for mention in mentions:
             status = formatting.STATUS_LABELS.get(mention.status, mention.status)
             if mention.status == "current" and mention.experiencer != "subject":

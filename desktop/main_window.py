@@ -84,8 +84,10 @@ class CaseBar(QFrame):
         self.child = QLabel()
         self.child.setObjectName("caseChild")
         self.child.setTextFormat(Qt.TextFormat.RichText)
+        self.child.setWordWrap(True)
         self.facts = QLabel()
         self.facts.setObjectName("caseFacts")
+        self.facts.setWordWrap(True)
         self.processing = QLabel("Still processing: results appear as they are stored")
         self.processing.setObjectName("processing")
         self.processing.hide()
@@ -358,7 +360,7 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Views")
-        self.navigation.setFixedWidth(170)
+        self.navigation.setFixedWidth(150)
         self.navigation.setIconSize(QSize(0, 0))
         self.stack = QStackedWidget()
         self.start_page = StartPage()
@@ -415,6 +417,7 @@ class MainWindow(QMainWindow):
         if remember_layout:
             self._restore_layout()
         self.show_case(None)
+        self._dock_sized = False
         self._preload = preload_language_model
         self._language_model_task: workers.Task | None = None
 
@@ -426,6 +429,7 @@ class MainWindow(QMainWindow):
         self.chronology.case_changed.connect(self._after_correction)
         self.chronology.filter_bar.changed.connect(lambda f: self.note_reader.set_search(f.text))
         self.summary.open_event.connect(self.open_event)
+        self.summary.open_risk.connect(self.show_risk)
         self.timeline.event_clicked.connect(self.select_in_chronology)
         for view in (self.people, self.risks, self.gaps):
             view.open_evidence.connect(self.read_span)
@@ -695,6 +699,11 @@ class MainWindow(QMainWindow):
         if row is not None:
             self.read_span(row[0], row[1], row[2])
 
+    def show_risk(self, category: str) -> None:
+        """The Risks view on one category (from the summary's links)."""
+        self.show_view("risks")
+        self.risks.select_category(category)
+
     def select_in_chronology(self, event_id: str) -> None:
         """Go to the event in the chronology (from the timeline), widening the filters if it is
         filtered out."""
@@ -886,6 +895,11 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        if not self._dock_sized:
+            self._dock_sized = True
+            if not self.remember_layout or self.settings.get("window_state").isEmpty():
+                self.resizeDocks([self.reader_dock], [max(300, min(440, self.width() * 3 // 10))],
+                                 Qt.Orientation.Horizontal)
         if self._preload and self._language_model_task is None:
             QTimer.singleShot(300, self._load_language_model)
 

@@ -51,6 +51,7 @@ class PeopleView(QWidget):
         for column, width in enumerate((200, 190, 90, 160, 120, 190, 100, 100, 60)):
             self.tree.setColumnWidth(column, width)
         self.tree.currentItemChanged.connect(self._person_chosen)
+        self.tree.itemActivated.connect(self._read_first_mention)
         self.caption = QLabel()
         self.caption.setObjectName("sectionTitle")
         self.evidence = EvidenceList("Risks about this person")
@@ -142,6 +143,18 @@ class PeopleView(QWidget):
         self.caption.setText(f"<b>Risks that concern {name}</b> — {sum(m.current for m in mentions)} current")
         self.evidence.set_mentions(mentions, "No risks recorded about this person.")
 
+
+    def _read_first_mention(self, item: QTreeWidgetItem) -> None:
+        """Enter or double-click on a person: the note that first mentions them."""
+        person_id = item.data(0, PERSON_ROLE) if item else None
+        if not person_id or self.case is None:
+            return
+        row = self.case.db.execute(
+            'SELECT m.note_id, m.start, m."end" FROM mentions m JOIN notes n ON n.id = m.note_id AND n.current = 1'
+            " WHERE m.person_id = ? ORDER BY n.note_date IS NULL, n.note_date, m.start LIMIT 1", (person_id,),
+        ).fetchone()
+        if row is not None:
+            self.open_evidence.emit(row[0], row[1], row[2])
 
     def _menu(self, position: QPoint) -> None:
         item = self.tree.itemAt(position)

@@ -100,6 +100,14 @@ class RisksView(QWidget):
         elif self.table.currentItem() is None:
             self.table.setCurrentItem(self.table.topLevelItem(0))
 
+    def select_category(self, category: str) -> bool:
+        for number in range(self.table.topLevelItemCount()):
+            item = self.table.topLevelItem(number)
+            if item.data(0, CATEGORY_ROLE) == category:
+                self.table.setCurrentItem(item)
+                return True
+        return False
+
     def _category_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         category = item.data(0, CATEGORY_ROLE) if item else None
         if not category or self.case is None:

@@ -26,6 +26,7 @@ class SummaryView(QWidget):
     """A read-only page; ``open_event`` carries the id of an event the worker clicked."""
 
     open_event = Signal(str)
+    open_risk = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,7 +110,7 @@ class SummaryView(QWidget):
         for r in rows[:10]:
             codes = f" <span class='muted'>({', '.join(r.cin_codes)})</span>" if r.cin_codes else ""
             trend = {"rising": "▲ rising", "falling": "▼ falling", "steady": "steady"}.get(r.trend, "")
-            out.append(f"<tr><td>{html.escape(formatting.risk_label(r.category))}{codes}</td>"
+            out.append(f"<tr><td><a href='risk:{r.category}'>{html.escape(formatting.risk_label(r.category))}</a>{codes}</td>"
                        f"<td>{formatting.uk_date(r.last_seen)}</td><td>{r.current}</td><td>{trend}</td></tr>")
         out.append("</table>")
         return "".join(out)
@@ -208,6 +209,8 @@ class SummaryView(QWidget):
         target = url.toString()
         if target.startswith("event:"):
             self.open_event.emit(target.removeprefix("event:"))
+        elif target.startswith("risk:"):
+            self.open_risk.emit(target.removeprefix("risk:"))
 
 
 def _short(text: str | None, limit: int = 160) -> str:

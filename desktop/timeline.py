@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QTextOption
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsEllipseItem,
@@ -48,6 +48,8 @@ TOP = 30
 EVENT_ID_KEY = 0
 LANE_OF_TYPE = {event_type: number for number, (_k, _t, _c, types) in enumerate(LANES) for event_type in types}
 RISK_LANE = 4
+_LANE_LABEL_OPTION = QTextOption(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+_LANE_LABEL_OPTION.setWrapMode(QTextOption.WrapMode.WordWrap)
 
 
 def lane_for(event_type: str | None) -> int:
@@ -252,8 +254,8 @@ class TimelineCanvas(QGraphicsView):
             top = origin.y() + TOP + number * self.lane_height
             painter.fillRect(6, int(top + self.lane_height / 2 - 6), 12, 12, QColor(colour))
             painter.setPen(QColor("#1f2d3d"))
-            painter.drawText(QRectF(24, top, LABEL_WIDTH - 30, self.lane_height),
-                             int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap), title)
+            # The (rect, flags, text) overload leaks a reference to None in PySide 6.12: use QTextOption.
+            painter.drawText(QRectF(24, top, LABEL_WIDTH - 30, self.lane_height), title, _LANE_LABEL_OPTION)
         painter.restore()
 
 
