@@ -308,3 +308,16 @@ def test_any_text_and_span_gives_the_contracted_shape(words, data):
     assert set(result) == {"negated", "historical", "hypothetical", "uncertain", "experiencer"}
     assert all(isinstance(result[k], bool) for k in ("negated", "historical", "hypothetical", "uncertain"))
     assert result["experiencer"] in ("subject", "other")
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("Mum said she would never leave the children alone.", "leave the children alone", "negated"),
+        ("Mum said that should Paul be released from custody she would not let him back.", "let him back",
+         "hypothetical"),
+        ("He would not stop hitting his brother.", "hitting", "current"),
+    ],
+)
+def test_refusals_promises_and_never(text, target, expected):
+    assert status(text, target) == expected
