@@ -344,6 +344,13 @@ def _roles(span: Span, mentions: Sequence[dict[str, Any]]) -> tuple[_Participant
 # The component
 # --------------------------------------------------------------------------------------------
 
+def _outweighs(other: Span, span: Span, strictly: bool = False) -> bool:
+    """Whether ``other`` overlaps ``span`` and is longer (or as long, unless ``strictly``)."""
+    if not (other.start < span.end and span.start < other.end):
+        return False
+    return len(other) > len(span) or (not strictly and len(other) == len(span))
+
+
 def _names_a_category(span: Span) -> bool:
     before = span.doc[max(span.sent.start if span.doc.has_annotation("SENT_START") else 0, span.start - 3): span.start]
     return any(token.lower_ in ("category", "categories") for token in before)
@@ -485,18 +492,23 @@ class RiskFinder:
         def inside(span: Span, ranges: Sequence[tuple[int, int]]) -> bool:
             return any(a <= span.start_char and span.end_char <= b for a, b in ranges)
 
-        def overlaps(span: Span, ranges: Sequence[tuple[int, int]]) -> bool:
-            return any(span.start_char < b and a < span.end_char for a, b in ranges)
-
         strengths = [(rule, span) for rule, span in self._strengths(doc) if not inside(span, services)]
-        strength_ranges = [(s.start_char, s.end_char) for _, s in strengths]
-        # Words that are part of a protective statement ("abstinent from alcohol", "a
-        # non-molestation order was granted") or that name a plan's category ("CP plan under
-        # the category of neglect", recorded with the plan) are not a fresh concern.
         risks = [
             (rule, span)
             for rule, span in self._risks(doc)
-            if not overlaps(span, strength_ranges) and not inside(span, services) and not _names_a_category(span)
+            if not inside(span, services) and not _names_a_category(span)
+        ]
+        # Where a protective statement and a concern share words, the longer reading wins:
+        # "abstinent from alcohol" is a strength, not an alcohol risk; "has not engaged with
+        # the parenting course" is a concern, not engagement. A denied strength protects nothing.
+        # Words naming a plan's category ("under the category of neglect") are recorded with
+        # the plan, not as a fresh concern.
+        standing = [
+            span for _, span in strengths if not assess_span(doc, span.start_char, span.end_char)["negated"]
+        ]
+        risks = [(rule, span) for rule, span in risks if not any(_outweighs(other, span) for other in standing)]
+        strengths = [
+            (rule, span) for rule, span in strengths if not any(_outweighs(other, span, True) for _, other in risks)
         ]
         risks = _merge_neighbours(doc, risks)
         strengths = _merge_neighbours(doc, strengths)

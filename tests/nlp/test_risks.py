@@ -185,6 +185,12 @@ def test_a_granted_order_is_protective_not_a_new_concern(blank):
     assert [row["category"] for row in doc._.strengths] == ["safety_plan"]
 
 
+def test_a_denied_strength_does_not_hide_the_concern(nlp):
+    doc = nlp("Mum has not engaged with the parenting course and missed three sessions.")
+    assert only(doc._.risks, "neglect")["status"] == "current"
+    assert doc._.strengths == []
+
+
 def test_a_plan_category_is_not_a_fresh_concern(blank):
     doc = run(blank, "Tyler was made subject to a CP plan under the category of neglect.")
     assert doc._.risks == []
