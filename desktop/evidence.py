@@ -37,7 +37,7 @@ class EvidenceList(QTreeWidget):
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        for column, width in enumerate((100, 110, 420, 170, 130)):
+        for column, width in enumerate((100, 135, 420, 170, 130)):
             self.setColumnWidth(column, width)
         self.setColumnHidden(3, not show_category)
         self.highlighter = SpanHighlightDelegate(self)
@@ -55,7 +55,7 @@ class EvidenceList(QTreeWidget):
         for mention in mentions:
             status = formatting.STATUS_LABELS.get(mention.status, mention.status)
             if mention.status == "current" and mention.experiencer != "subject":
-                status = "About someone else"
+                status = "Outside household"
             item = QTreeWidgetItem([
                 formatting.uk_date(mention.note_date),
                 status,

@@ -26,6 +26,7 @@ RELATIONSHIPS = ("mother", "father", "stepmother", "stepfather", "parent_partner
                  "grandmother", "grandfather", "aunt", "uncle", "other_relative", "foster_carer",
                  "ex_partner_of_parent", "friend", "professional", "unknown")
 GROUPS = (
+    ("child", "The child"),
     ("family", "Family and household"),
     ("professional", "Professionals and agencies"),
     ("other", "Others mentioned"),
@@ -89,9 +90,10 @@ class PeopleView(QWidget):
         bold.setBold(True)
         for kind, title in GROUPS:
             members = [p for p in people if _group(p) == kind]
+            if not members and kind == "child":
+                continue
             group = QTreeWidgetItem([f"{title} ({len(members)})"])
             group.setFont(0, bold)
-            group.setFirstColumnSpanned(True)
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(group)
             group.setFirstColumnSpanned(True)
@@ -108,14 +110,16 @@ class PeopleView(QWidget):
     @staticmethod
     def _item(person: dict[str, Any]) -> QTreeWidgetItem:
         contacts = person.get("contacts") or {}
-        if person.get("kind") == "family":
+        if person.get("subject"):
+            role = "Subject of the case"
+        elif person.get("kind") == "family":
             role = formatting.relationship_label(person.get("relationship")) or "Relationship unknown"
             if person.get("side"):
                 role += f" ({person['side']})"
         else:
             role = person.get("role") or formatting.label(person.get("kind"))
         household = {True: "Yes", False: "No"}.get(person.get("household"), "Not known")
-        if person.get("kind") != "family":
+        if person.get("kind") != "family" or person.get("subject"):
             household = ""
         name = person.get("name") or role
         if person.get("curated"):
@@ -191,6 +195,8 @@ class PeopleView(QWidget):
 
 
 def _group(person: dict[str, Any]) -> str:
+    if person.get("subject"):
+        return "child"
     kind = person.get("kind")
     if kind == "family":
         return "family"

@@ -82,10 +82,14 @@ def people_choices(case: Case) -> list[tuple[str, str]]:
 
 def people(case: Case) -> list[dict[str, Any]]:
     """Every person with curation applied (renames, relationship, household); people merged
-    into another are left out. Family first, then professionals and agencies."""
+    into another are left out. ``subject`` marks the child(ren) the case is about (by id, or
+    by name when extraction gave them another id). The child first, then family, then
+    professionals and agencies."""
     from store import curation
 
     curated = curation.values_by_target(case, "person")
+    subjects = {(row[0] or "").strip().lower() for row in case.db.execute("SELECT name FROM subjects")} - {""}
+    subject_ids = {row[0] for row in case.db.execute("SELECT person_id FROM subjects")}
     risk_counts = {
         row[0]: row[1]
         for row in case.db.execute(
@@ -105,10 +109,13 @@ def people(case: Case) -> list[dict[str, Any]]:
             continue
         person.update({k: v for k, v in edits.items() if k != "merged_into"})
         person["curated"] = bool(edits)
+        person["subject"] = bool(person.get("subject")) or person["id"] in subject_ids or (
+            (person.get("name") or "").strip().lower() in subjects)
         person["current_risks"] = risk_counts.get(row["id"], 0)
         result.append(person)
     order = {"family": 0, "other": 1, "professional": 2, "agency": 3}
-    result.sort(key=lambda p: (order.get(p.get("kind") or "other", 1), not p.get("household"), p.get("name") or ""))
+    result.sort(key=lambda p: (not p["subject"], order.get(p.get("kind") or "other", 1), not p.get("household"),
+                               p.get("name") or ""))
     return result
 
 

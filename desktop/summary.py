@@ -136,7 +136,7 @@ class SummaryView(QWidget):
         return "".join(out)
 
     def _household(self, people: list[dict[str, Any]]) -> str:
-        family = [p for p in people if p.get("kind") == "family"]
+        family = [p for p in people if p.get("kind") == "family" and not p.get("subject")]
         out = ["<h2>Family and household</h2>"]
         if not family:
             out.append("<p class='muted'>No family members identified yet.</p>")

@@ -254,7 +254,6 @@ class TimelineCanvas(QGraphicsView):
             top = origin.y() + TOP + number * self.lane_height
             painter.fillRect(6, int(top + self.lane_height / 2 - 6), 12, 12, QColor(colour))
             painter.setPen(QColor("#1f2d3d"))
-            # The (rect, flags, text) overload leaks a reference to None in PySide 6.12: use QTextOption.
             painter.drawText(QRectF(24, top, LABEL_WIDTH - 30, self.lane_height), title, _LANE_LABEL_OPTION)
         painter.restore()
 

@@ -113,3 +113,15 @@ def test_export_to_word_writes_the_rows_shown_with_the_timeline(window, tmp_path
     assert "Police attended" not in text
     assert document.inline_shapes  # the timeline picture
     assert "Saved 1 entries" in window.statusBar().currentMessage()
+
+
+def test_the_child_is_listed_apart_from_the_family_when_extraction_found_them(window):
+    from store import cases
+
+    cases.set_subjects(window.case, [{"person_id": "subject", "name": "Sarah Jones", "dob": "2019-06-01"}])
+    window.refresh_all()
+    window.show_view("people")
+    tree = window.people.tree
+    assert tree.topLevelItem(0).text(0) == "The child (1)"
+    assert tree.topLevelItem(0).child(0).text(1) == "Subject of the case"
+    assert tree.topLevelItem(1).text(0).startswith("Family and household (1)")
