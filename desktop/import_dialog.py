@@ -168,7 +168,9 @@ class ImportRun:
                       on_cancelled=self._cancelled)
 
     def cancel(self) -> None:
-        self.dialog.request_cancel()
+        """Press Cancel (nothing happens once the import has finished)."""
+        if not self.finished:
+            self.dialog.request_cancel()
 
     def _finish(self, report: ImportReport | None, error: Exception | None, cancelled: bool) -> None:
         self.finished = True

@@ -126,6 +126,12 @@ class CaseBar(QFrame):
             title = summary.get("title") or case.path.stem
             child = f"<b>{html.escape(title)}</b> <span style='color:#4a5868'>(subject child not set)</span>"
         self.child.setText(child)
+        if not summary["notes"]:
+            self.facts.setText("No notes yet: import the case-note export to begin.")
+            self.processing.hide()
+            self.subject_button.setText("Child details…" if subjects else "Set the child…")
+            self.subject_button.show()
+            return
         span = (f"{formatting.uk_date(summary['date_from'])} – {formatting.uk_date(summary['date_to'])}"
                 if summary.get("date_from") else "no dated notes")
         facts = [span, f"{summary['notes']} notes", f"{summary['key_events']} key events of {summary['events']}",
@@ -430,6 +436,7 @@ class MainWindow(QMainWindow):
         self.chronology.filter_bar.changed.connect(lambda f: self.note_reader.set_search(f.text))
         self.summary.open_event.connect(self.open_event)
         self.summary.open_risk.connect(self.show_risk)
+        self.summary.import_requested.connect(self.choose_import)
         self.timeline.event_clicked.connect(self.select_in_chronology)
         for view in (self.people, self.risks, self.gaps):
             view.open_evidence.connect(self.read_span)

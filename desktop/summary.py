@@ -27,6 +27,7 @@ class SummaryView(QWidget):
 
     open_event = Signal(str)
     open_risk = Signal(str)
+    import_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,8 +55,9 @@ class SummaryView(QWidget):
         out: list[str] = [_STYLE]
         self.events_shown = []
         if not summary["notes"]:
-            out.append("<h2>This case has no notes yet</h2><p>Import the case-note export with "
-                       "<b>File ▸ Import</b> (Ctrl+I) or drag the files onto this window.</p>")
+            out.append("<h2>This case has no notes yet</h2><p><a href='action:import'>Import the case-note "
+                       "export…</a> (File ▸ Import case notes, Ctrl+I), or drag the export files onto this "
+                       "window. CSV, Excel, Word, PDF, text and HTML exports are read.</p>")
             return "".join(out)
         out.append(self._children(summary, people))
         if summary["imports_incomplete"]:
@@ -209,6 +211,8 @@ class SummaryView(QWidget):
         target = url.toString()
         if target.startswith("event:"):
             self.open_event.emit(target.removeprefix("event:"))
+        elif target == "action:import":
+            self.import_requested.emit()
         elif target.startswith("risk:"):
             self.open_risk.emit(target.removeprefix("risk:"))
 
