@@ -143,7 +143,8 @@ class PeopleView(QWidget):
         if not person_id or self.case is None:
             return
         name = item.text(0).removeprefix("✎ ")
-        mentions = queries.risk_mentions(self.case, person_id=person_id)
+        person = item.data(0, PERSON_DATA_ROLE) or {}
+        mentions = queries.risk_mentions(self.case, person_id=person.get("person_ids") or person_id)
         self.caption.setText(f"<b>Risks that concern {name}</b> — {sum(m.current for m in mentions)} current")
         self.evidence.set_mentions(mentions, "No risks recorded about this person.")
 
@@ -173,7 +174,26 @@ class PeopleView(QWidget):
         household.setChecked(bool(person.get("household")))
         household.triggered.connect(lambda checked: self.correct.emit(
             "person", person["id"], {"household": checked}, "Change household"))
+        menu.addAction("Merge into another person…", lambda: self.merge(person))
+        if len(person.get("person_ids") or []) > 1:
+            menu.addAction("Undo merges (split)", lambda: self.split(person))
         menu.exec(self.tree.viewport().mapToGlobal(position))
+
+    def merge(self, person: dict[str, Any]) -> None:
+        """The same person found twice: fold this one into the other."""
+        others = [p for p in queries.people(self.case) if p["id"] != person["id"]]
+        labels = [f"{p.get('name') or p['id']} ({formatting.relationship_label(p.get('relationship')) or p.get('role') or ''})"
+                  for p in others]
+        text, ok = QInputDialog.getItem(self, "Merge people", f"{person.get('name')} is the same person as:",
+                                        labels, 0, False)
+        if ok:
+            target = others[labels.index(text)]
+            self.correct.emit("person", person["id"], {"merged_into": target["id"]}, "Merge people")
+
+    def split(self, person: dict[str, Any]) -> None:
+        """Undo the worker's merges into this person: each comes back on their own."""
+        for merged_id in person["person_ids"][1:]:
+            self.correct.emit("person", merged_id, {"merged_into": None}, "Split a merged person")
 
     def rename(self, person: dict[str, Any]) -> None:
         name, ok = QInputDialog.getText(self, "Rename", "The person's name as it should appear:",

@@ -81,9 +81,12 @@ def people_choices(case: Case) -> list[tuple[str, str]]:
 
 
 def people(case: Case) -> list[dict[str, Any]]:
-    """Every person with curation applied (renames, relationship, household); people merged
-    into another are left out. ``subject`` marks the child(ren) the case is about (by id, or
-    by name when extraction gave them another id). The child first, then family, then
+    """Every person with curation applied (renames, relationship, household, merges).
+
+    A person the worker merged into another is folded into that one: their names become
+    aliases, their contacts, dates and risks join it, and ``person_ids`` lists every id the
+    merged person stands for. ``subject`` marks the child(ren) the case is about (by id, or by
+    name when extraction gave them another id). The child first, then family, then
     professionals and agencies."""
     from store import curation
 
@@ -97,7 +100,7 @@ def people(case: Case) -> list[dict[str, Any]]:
             " GROUP BY r.person_id"
         )
     }
-    result = []
+    everyone: dict[str, dict[str, Any]] = {}
     for row in case.db.query("SELECT * FROM people"):
         person = {k: v for k, v in row.items() if k != "extra"}
         for key, value in _loads(row.get("extra"), {}).items():
@@ -105,18 +108,52 @@ def people(case: Case) -> list[dict[str, Any]]:
         for name in ("aliases", "contacts"):
             person[name] = _loads(person.get(name), [] if name == "aliases" else {})
         edits = curated.get(row["id"], {})
-        if edits.get("merged_into"):
-            continue
         person.update({k: v for k, v in edits.items() if k != "merged_into"})
+        person["merged_into"] = edits.get("merged_into")
         person["curated"] = bool(edits)
+        person["person_ids"] = [row["id"]]
+        person["current_risks"] = risk_counts.get(row["id"], 0)
+        everyone[row["id"]] = person
+    for person in list(everyone.values()):
+        target = _merge_target(everyone, person["id"])
+        if target == person["id"]:
+            continue
+        into = everyone[target]
+        into["person_ids"].append(person["id"])
+        into["aliases"] = sorted({*into["aliases"], *person["aliases"], person.get("name") or ""} - {"", into.get("name")})
+        into["current_risks"] += person["current_risks"]
+        into["curated"] = True
+        contacts = into.get("contacts") or {}
+        for kind in ("phones", "emails"):
+            contacts[kind] = sorted({*(contacts.get(kind) or []), *((person.get("contacts") or {}).get(kind) or [])})
+        into["contacts"] = contacts
+        seen = [d for d in (into.get("first_seen"), person.get("first_seen")) if d]
+        into["first_seen"] = min(seen) if seen else None
+        seen = [d for d in (into.get("last_seen"), person.get("last_seen")) if d]
+        into["last_seen"] = max(seen) if seen else None
+    result = []
+    for person in everyone.values():
+        if _merge_target(everyone, person["id"]) != person["id"]:
+            continue
         person["subject"] = bool(person.get("subject")) or person["id"] in subject_ids or (
             (person.get("name") or "").strip().lower() in subjects)
-        person["current_risks"] = risk_counts.get(row["id"], 0)
         result.append(person)
     order = {"family": 0, "other": 1, "professional": 2, "agency": 3}
     result.sort(key=lambda p: (not p["subject"], order.get(p.get("kind") or "other", 1), not p.get("household"),
                                p.get("name") or ""))
     return result
+
+
+def _merge_target(everyone: dict[str, dict[str, Any]], person_id: str) -> str:
+    """Follow ``merged_into`` to the person that remains (ignoring loops and vanished ids)."""
+    seen = {person_id}
+    current = person_id
+    while True:
+        target = everyone[current].get("merged_into")
+        if not target or target not in everyone or target in seen:
+            return current
+        seen.add(target)
+        current = target
 
 
 # --- risks ------------------------------------------------------------------------------------
@@ -193,9 +230,10 @@ class Mention:
     current: bool = field(default=False)
 
 
-def risk_mentions(case: Case, *, category: str | None = None, person_id: str | None = None,
+def risk_mentions(case: Case, *, category: str | None = None, person_id: str | list[str] | None = None,
                   table: str = "risks") -> list[Mention]:
-    """Risk (or strength) mentions, newest first, filtered by category or person."""
+    """Risk (or strength) mentions, newest first, filtered by category or person (one id, or
+    every id a merged person stands for)."""
     if table not in {"risks", "strengths"}:
         raise ValueError(table)
     clauses, params = ["n.current = 1"], []
@@ -203,8 +241,9 @@ def risk_mentions(case: Case, *, category: str | None = None, person_id: str | N
         clauses.append("r.category = ?")
         params.append(category)
     if person_id:
-        clauses.append("r.person_id = ?")
-        params.append(person_id)
+        ids = [person_id] if isinstance(person_id, str) else list(person_id)
+        clauses.append(f"r.person_id IN ({', '.join('?' for _ in ids)})")
+        params.extend(ids)
     cin = "r.cin_code" if table == "risks" else "NULL"
     sql = (
         f"SELECT r.id, r.note_id, r.start, r.\"end\", n.note_date, r.category, {cin}, r.status, r.experiencer,"

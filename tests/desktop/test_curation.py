@@ -126,3 +126,18 @@ def test_a_correction_whose_event_vanished_is_kept_and_listed_for_review(window,
     dialog = window.show_orphaned_corrections()
     item = dialog.table.topLevelItem(0)
     assert item.text(0) == "event e-arrest" and item.text(1) == "reviewed"
+
+
+def test_merging_two_people_folds_names_contacts_and_risks_and_undo_splits_them(window):
+    window.show_view("people")
+    window.people.correct.emit("person", "p-dad", {"merged_into": "p-mum"}, "Merge people")
+    family = window.people.tree.topLevelItem(0)
+    assert family.childCount() == 1
+    merged = family.child(0)
+    assert merged.text(0) == "✎ Sarah Jones"
+    assert "Mark Jones" in merged.toolTip(0)
+    window.people.tree.setCurrentItem(None)
+    window.people.tree.setCurrentItem(merged)
+    assert "1 current" in window.people.caption.text()
+    window.undo_stack.undo()
+    assert window.people.tree.topLevelItem(0).childCount() == 2
