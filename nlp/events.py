@@ -239,7 +239,9 @@ def _event_date(doc: Doc, start: int, end: int, trigger_end: int) -> dict[str, A
         }
     note_date = doc._.note_date
     if isinstance(note_date, date):
-        return {"date": note_date.isoformat()[:10], "precision": "day", "approximate": False, "date_source": "note_date"}
+        return {
+            "date": note_date.isoformat()[:10], "precision": "day", "approximate": False, "date_source": "note_date",
+        }
     return {"date": None, "precision": None, "approximate": False, "date_source": "note_date"}
 
 

@@ -49,7 +49,7 @@ STRENGTH_RULES_FILE = "strength_patterns.jsonl"
 TAXONOMY_FILE = "risk_taxonomy.tsv"
 
 _MATCH_KEYS = {"phrases", "patterns"}
-_RISK_KEYS = _MATCH_KEYS | {"category", "about", "perpetrator", "cin_code", "comment"}
+_RISK_KEYS = _MATCH_KEYS | {"category", "about", "perpetrator", "cin_code", "umbrella", "comment"}
 _STRENGTH_KEYS = _MATCH_KEYS | {"category", "comment"}
 
 
@@ -425,6 +425,14 @@ def _one_per_clause(doc: Doc, rows: list[tuple[Span, dict[str, Any]]]) -> list[d
     return kept
 
 
+def _without_named_causes(rows: list[dict[str, Any]], umbrellas: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
+    """In a clause that names a harm and its causes ("at risk of emotional harm from
+    witnessing DA"), the harm is the concern; the causes are not counted again.
+    ``umbrellas`` holds (clause start, clause end, category) of each harm named so."""
+    harms = {(start, end): category for start, end, category in umbrellas}
+    return [row for row in rows if harms.get((row["start"], row["end"]), row["category"]) == row["category"]]
+
+
 def _check_risk(taxonomy: dict[str, CategoryCodes]) -> Callable[[dict[str, Any]], str | None]:
     def check(row: dict[str, Any]) -> str | None:
         category = row.get("category")
@@ -434,6 +442,8 @@ def _check_risk(taxonomy: dict[str, CategoryCodes]) -> Callable[[dict[str, Any]]
             return f"'about' must be one of {WHOM}"
         if row.get("perpetrator") is not None and row["perpetrator"] not in PERPETRATORS:
             return f"'perpetrator' must be one of {PERPETRATORS}"
+        if row.get("umbrella") is not None and not isinstance(row["umbrella"], bool):
+            return "'umbrella' must be true or false"
         if row.get("cin_code") is not None and row["cin_code"] not in taxonomy[category].labels:
             return f"cin_code {row['cin_code']!r} does not belong to {category}"
         return None
@@ -447,7 +457,9 @@ def _check_strength(row: dict[str, Any]) -> str | None:
     return None
 
 
-def read_risk_rules(text: str, source: str = RISK_RULES_FILE, taxonomy: dict[str, CategoryCodes] | None = None) -> list[dict[str, Any]]:
+def read_risk_rules(
+    text: str, source: str = RISK_RULES_FILE, taxonomy: dict[str, CategoryCodes] | None = None
+) -> list[dict[str, Any]]:
     """Parse and validate risk rules (JSONL)."""
     return read_rules(text, source, _RISK_KEYS, _check_risk(taxonomy or load_taxonomy()))
 
@@ -512,7 +524,9 @@ class RiskFinder:
         ]
         risks = _merge_neighbours(doc, risks)
         strengths = _merge_neighbours(doc, strengths)
-        doc._.risks = _one_per_clause(doc, [(span, self._risk_row(doc, rule, span, mentions)) for rule, span in risks])
+        risk_rows = _one_per_clause(doc, [(span, self._risk_row(doc, rule, span, mentions)) for rule, span in risks])
+        harms = [(*clause_of(span), rule["category"]) for rule, span in risks if rule.get("umbrella")]
+        doc._.risks = _without_named_causes(risk_rows, harms)
         doc._.strengths = _one_per_clause(
             doc, [(span, self._strength_row(doc, rule, span, mentions)) for rule, span in strengths]
         )
@@ -544,11 +558,16 @@ class RiskFinder:
             whom = _whom_of_words(t.lower_ for t in reversed(list(window)))
         return mention, whom, actor, undergoer
 
-    def _risk_row(self, doc: Doc, rule: dict[str, Any], span: Span, mentions: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    def _risk_row(
+        self, doc: Doc, rule: dict[str, Any], span: Span, mentions: Sequence[dict[str, Any]]
+    ) -> dict[str, Any]:
         category = rule["category"]
         mention, whom, actor, undergoer = self._concerned(span, mentions)
         if category == "domestic_abuse" and undergoer is not None:
-            victim = whom_of_mention(undergoer.mention) if undergoer.mention else _whom_of_words([undergoer.token.lower_])
+            if undergoer.mention:
+                victim = whom_of_mention(undergoer.mention)
+            else:
+                victim = _whom_of_words([undergoer.token.lower_] if undergoer.token is not None else [])
             whom = victim or "parent"
         elif category == "domestic_abuse" and whom == "household":
             whom = "parent"

@@ -46,7 +46,8 @@ def test_supervision_is_routine(blank):
 
 def test_a_key_event_later_in_a_routine_note_is_kept_too(blank):
     doc = run(blank, "Tried to call mum, no answer. Police attended the family home after a domestic incident.")
-    assert [(e["type"], e["status"]) for e in doc._.events] == [("contact", "negated"), ("domestic_abuse_incident", "current")]
+    assert [(e["type"], e["status"]) for e in doc._.events] == [
+        ("contact", "negated"), ("domestic_abuse_incident", "current")]
 
 
 def test_passing_mentions_later_in_a_note_are_not_events(blank):
@@ -63,7 +64,8 @@ def test_a_date_the_sentence_refers_back_to_is_not_the_event_date(blank):
 def test_a_planned_conference_is_hypothetical_with_its_own_date(blank):
     doc = run(blank, "ICPC to be convened on 20/01/2023.")
     (event,) = doc._.events
-    assert (event["type"], event["stage"], event["status"]) == ("child_protection_conference", "initial", "hypothetical")
+    assert (event["type"], event["stage"], event["status"]) == (
+        "child_protection_conference", "initial", "hypothetical")
     assert (event["date"], event["precision"], event["date_source"]) == ("2023-01-20", "day", "explicit")
 
 

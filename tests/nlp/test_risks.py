@@ -191,6 +191,11 @@ def test_a_denied_strength_does_not_hide_the_concern(nlp):
     assert doc._.strengths == []
 
 
+def test_a_harm_named_with_its_cause_is_one_concern(blank):
+    doc = run(blank, "Tyler may be at risk of emotional harm from witnessing DA.")
+    assert [row["category"] for row in doc._.risks] == ["emotional_abuse"]
+
+
 def test_a_plan_category_is_not_a_fresh_concern(blank):
     doc = run(blank, "Tyler was made subject to a CP plan under the category of neglect.")
     assert doc._.risks == []
