@@ -1,8 +1,6 @@
 """Starting the app: ``run`` is what ``python main.py [CASE]`` and ``main.py gui`` call."""
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -45,16 +43,11 @@ QDockWidget::title { background: #f4f6f8; padding: 6px; font-weight: bold; }
 """
 
 
-def _ensure_demo_case() -> Path | None:
-    """The demo case, generated on first run, once the generator exists."""
-    try:
-        demo = importlib.import_module("services.demo")
-    except ImportError:
-        return None
-    ensure = getattr(demo, "ensure_demo_case", None)
-    if ensure is None:
-        return None
-    return Path(ensure())
+def _ensure_demo_case() -> Path:
+    """The demo case, generated (and extracted) on first run."""
+    from services.demo import ensure_demo_case
+
+    return Path(ensure_demo_case())
 
 
 def _open(case_path: Path) -> Case:
@@ -145,9 +138,6 @@ def run(case_path: Path | None, screenshot: Path | None = None, view: str = "sum
 def _open_demo_in_background(window: MainWindow) -> None:
     """With no case named: open the demo case, building it first (in the background, the
     start screen showing) when this is the first run."""
-    demo_module = importlib.util.find_spec("services.demo")
-    if demo_module is None:
-        return
     from services.paths import demo_case_path
 
     if demo_case_path().exists():

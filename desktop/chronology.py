@@ -9,8 +9,7 @@ place (key / hidden / summary / date / type / impact / action / reviewed), all u
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -107,12 +106,11 @@ class ChronologyFilters:
         return parts
 
 
-@dataclass
+@dataclass(frozen=True)
 class Column:
     key: str
     title: str
     width: int
-    sort_key: Any = field(default=None)
 
 
 COLUMNS = [

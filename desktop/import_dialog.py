@@ -136,7 +136,8 @@ def describe_report(report: ImportReport) -> tuple[str, bool]:
 
 
 class ImportRun:
-    """One import started from the app: the task, its dialog, and what to call at the end."""
+    """One import started from the app: the task, its dialog, and what to call at the end.
+    Built first, then ``start()``-ed, so whoever holds it can cancel from the first report."""
 
     def __init__(
         self,
@@ -161,10 +162,14 @@ class ImportRun:
             self.dialog.show_progress(update)
             on_progress(update)
 
-        self.dialog.show()
+        self._progress = progress
         self.task = workers.Task(import_files, case_path, files, **kwargs)
         self.dialog.cancel_requested.connect(self.task.cancel)
-        workers.start(self.task, on_progress=progress, on_result=self._result, on_error=self._error,
+
+    def start(self) -> None:
+        """Show the dialog and start the work."""
+        self.dialog.show()
+        workers.start(self.task, on_progress=self._progress, on_result=self._result, on_error=self._error,
                       on_cancelled=self._cancelled)
 
     def cancel(self) -> None:

@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
         self.case: Case | None = None
         self.passphrase: str | None = None
         self.import_run: ImportRun | None = None
-        self.extractor: Any = None  # tests put a fake extractor here; None = the spaCy pipeline
+        self.extractor: Any = None  # what imports extract with; None = the spaCy pipeline
         self.undo_stack = QUndoStack(self)
         self._dirty: set[str] = set()
         self.setWindowTitle("CaseLens")
@@ -748,6 +748,7 @@ class MainWindow(QMainWindow):
             self.case.path, files, passphrase=self.passphrase, parent=self,
             on_progress=self._import_progress, on_done=self._import_done, extractor=self.extractor,
         )
+        self.import_run.start()
         if not self.import_run.finished:
             self._refresh_timer.start()
         return self.import_run
@@ -772,18 +773,17 @@ class MainWindow(QMainWindow):
             return
         text, problem = describe_report(report)
         self.statusBar().showMessage("Import finished", 10000)
-        if problem or not os.environ.get("CASELENS_QUIET_IMPORT"):
-            box = QMessageBox(QMessageBox.Icon.Warning if problem else QMessageBox.Icon.Information,
-                              "Import finished", text, QMessageBox.StandardButton.Ok, self)
-            box.setTextFormat(Qt.TextFormat.RichText)
-            box.setModal(False)
-            box.show()
-            self.last_report_box = box
+        box = QMessageBox(QMessageBox.Icon.Warning if problem else QMessageBox.Icon.Information,
+                          "Import finished", text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setModal(False)
+        box.show()
+        self.last_report_box = box
 
     def _resume_interrupted_import(self) -> None:
         """An import a crash left half-extracted finishes in the background."""
         waiting = self.case.db.execute("SELECT count(*) FROM imports WHERE status = 'extracting'").fetchone()[0]
-        if not waiting or self.extractor is False:
+        if not waiting:
             return
         self.statusBar().showMessage("Finishing an import that was interrupted…")
         self._refresh_timer.start()

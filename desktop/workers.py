@@ -72,11 +72,8 @@ class Task(QRunnable):
         try:
             outcome = self.outcome = self.function(*self.args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - every failure is reported to the UI
-            if self.cancel_event.is_set() and _is_cancellation(exc):
-                self.signals.cancelled.emit()
-            else:
-                log.exception("background task %s failed", getattr(self.function, "__name__", self.function))
-                self.signals.error.emit(exc)
+            log.exception("background task %s failed", getattr(self.function, "__name__", self.function))
+            self.signals.error.emit(exc)
         else:
             if self.cancel_event.is_set():
                 self.signals.cancelled.emit()
@@ -92,10 +89,6 @@ def _parameters(function: Callable[..., Any]) -> set[str]:
         return set(inspect.signature(function).parameters)
     except (TypeError, ValueError):
         return set()
-
-
-def _is_cancellation(exc: Exception) -> bool:
-    return type(exc).__name__ in {"Cancelled", "CancelledError", "ImportCancelled", "OperationCancelled"}
 
 
 def run_task(

@@ -68,8 +68,7 @@ def empty_window(qtbot, tmp_path, synchronous_workers):
         win.case.close()
 
 
-def test_import_runs_through_the_worker_and_the_views_fill(empty_window, tmp_path, monkeypatch):
-    monkeypatch.setenv("CASELENS_QUIET_IMPORT", "1")
+def test_import_runs_through_the_worker_and_the_views_fill(empty_window, tmp_path):
     empty_window.extractor = KeywordExtractor()
     export = write_export(tmp_path / "notes.csv", 30)
     run = empty_window.import_paths([export])
@@ -108,28 +107,15 @@ def test_cancel_mid_way_leaves_the_case_unchanged(empty_window, tmp_path):
 
     second = write_export(tmp_path / "second.csv", 80)
     second.write_text(second.read_text(encoding="utf-8").replace("Visit number", "Call number"), encoding="utf-8")
-    holder = {}
 
     def cancel_after_some(seen: int) -> None:
         if seen == 30:
-            holder["run"].cancel()
+            empty_window.import_run.cancel()
 
-    empty_window.extractor = KeywordExtractor(on_note=cancel_after_some)
-    # The run object exists before the task starts, so the fake extractor can press Cancel.
-    import desktop.import_dialog as import_dialog
-
-    real_init = import_dialog.ImportRun.__init__
-
-    def init(self, *args, **kwargs):
-        holder["run"] = self
-        real_init(self, *args, **kwargs)
-
-    import_dialog.ImportRun.__init__ = init
-    try:
-        run = empty_window.import_paths([second])
-    finally:
-        import_dialog.ImportRun.__init__ = real_init
+    extractor = empty_window.extractor = KeywordExtractor(on_note=cancel_after_some)
+    run = empty_window.import_paths([second])
     assert run.finished
+    assert 30 <= extractor.seen < 80  # it stopped mid-way
     after = {table: case.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in before}
     assert after == before
     assert "cancelled" in empty_window.statusBar().currentMessage().lower()
@@ -173,11 +159,10 @@ def test_the_worker_reports_progress_result_and_cancel_on_a_real_thread(qtbot):
     assert stopped == [True]
 
 
-def test_dropping_export_files_on_the_window_imports_them(empty_window, tmp_path, monkeypatch):
+def test_dropping_export_files_on_the_window_imports_them(empty_window, tmp_path):
     from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
     from PySide6.QtGui import QDropEvent
 
-    monkeypatch.setenv("CASELENS_QUIET_IMPORT", "1")
     empty_window.extractor = KeywordExtractor()
     export = write_export(tmp_path / "dropped.csv", 4)
     mime = QMimeData()
