@@ -256,7 +256,7 @@ def whom_of_mention(mention: dict[str, Any]) -> str | None:
     role = (mention.get("role") or "").lower()
     if relationship in _PARENT_RELATIONSHIPS:
         return "parent"
-    if relationship in _CHILD_RELATIONSHIPS or role in _CHILD_WORDS or role in ("subject", "subject_child"):
+    if mention.get("child") or relationship in _CHILD_RELATIONSHIPS or role in _CHILD_WORDS or role in ("subject", "subject_child"):
         return "child"
     if relationship and relationship not in ("unknown", "professional"):
         return "household"
@@ -279,7 +279,7 @@ def _whom_of_words(words: Iterable[str]) -> str | None:
 def _is_young(mention: dict[str, Any] | None, token: Token | None) -> bool | None:
     """Whether a perpetrator is a child; None when nothing says."""
     if mention is not None:
-        if mention.get("relationship") in _YOUNG_RELATIONSHIPS | _CHILD_RELATIONSHIPS:
+        if mention.get("child") or mention.get("relationship") in _YOUNG_RELATIONSHIPS | _CHILD_RELATIONSHIPS:
             return True
         whom = whom_of_mention(mention)
         if whom in ("parent", "household"):
