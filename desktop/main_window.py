@@ -612,7 +612,8 @@ class MainWindow(QMainWindow):
         """A date of birth the extraction found for the child, when it recorded one."""
         row = self.case.db.execute(
             "SELECT json_extract(extra, '$.dob') FROM people WHERE json_extract(extra, '$.dob') IS NOT NULL"
-            " AND (relationship IS NULL OR relationship = 'unknown') LIMIT 1"
+            " ORDER BY coalesce(json_extract(extra, '$.subject'), 0) DESC,"
+            " relationship IS NULL OR relationship = 'unknown' DESC LIMIT 1"
         ).fetchone()
         return row[0] if row else None
 

@@ -125,3 +125,25 @@ def test_the_child_is_listed_apart_from_the_family_when_extraction_found_them(wi
     assert tree.topLevelItem(0).text(0) == "The child (1)"
     assert tree.topLevelItem(0).child(0).text(1) == "Subject of the case"
     assert tree.topLevelItem(1).text(0).startswith("Family and household (1)")
+
+
+def test_setting_the_childs_date_of_birth_updates_the_ages(window, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from desktop import main_window
+    from desktop.chronology import COLUMN_INDEX
+
+    def answer(dialog):
+        dialog.dob.setText("31/02/2020")
+        dialog._check()
+        assert "DD/MM/YYYY" in dialog.message.text()
+        dialog.dob.setText("01/06/2020")
+        dialog._check()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(main_window.SubjectDialog, "exec", answer)
+    window.edit_subject()
+    assert "born 1 Jun 2020" in window.case_bar.child.text()
+    window.show_view("chronology")
+    model = window.chronology.model
+    assert model.data(model.index(model.row_for_event("e-police"), COLUMN_INDEX["age"])) == "2y 9m"
