@@ -341,7 +341,7 @@ def _roles(span: Span, mentions: Sequence[dict[str, Any]]) -> tuple[_Participant
 
 
 # --------------------------------------------------------------------------------------------
-# The component
+# Which matches count, and the evidence each one keeps
 # --------------------------------------------------------------------------------------------
 
 def _outweighs(other: Span, span: Span, strictly: bool = False) -> bool:
@@ -352,7 +352,9 @@ def _outweighs(other: Span, span: Span, strictly: bool = False) -> bool:
 
 
 def _names_a_category(span: Span) -> bool:
-    before = span.doc[max(span.sent.start if span.doc.has_annotation("SENT_START") else 0, span.start - 3): span.start]
+    """Whether the words name a plan's category ("under the category of neglect")."""
+    sentence_start = span.sent.start if span.doc.has_annotation("SENT_START") else 0
+    before = span.doc[max(sentence_start, span.start - 3): span.start]
     return any(token.lower_ in ("category", "categories") for token in before)
 
 
@@ -432,6 +434,10 @@ def _without_named_causes(rows: list[dict[str, Any]], umbrellas: list[tuple[int,
     harms = {(start, end): category for start, end, category in umbrellas}
     return [row for row in rows if harms.get((row["start"], row["end"]), row["category"]) == row["category"]]
 
+
+# --------------------------------------------------------------------------------------------
+# The component
+# --------------------------------------------------------------------------------------------
 
 def _check_risk(taxonomy: dict[str, CategoryCodes]) -> Callable[[dict[str, Any]], str | None]:
     def check(row: dict[str, Any]) -> str | None:
