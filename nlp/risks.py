@@ -256,7 +256,7 @@ def whom_of_mention(mention: dict[str, Any]) -> str | None:
     role = (mention.get("role") or "").lower()
     if relationship in _PARENT_RELATIONSHIPS:
         return "parent"
-    if mention.get("child") or relationship in _CHILD_RELATIONSHIPS or role in _CHILD_WORDS or role in ("subject", "subject_child"):
+    if mention.get("child") or relationship in _CHILD_RELATIONSHIPS or role in _CHILD_WORDS | {"subject"}:
         return "child"
     if relationship and relationship not in ("unknown", "professional"):
         return "household"
