@@ -78,6 +78,9 @@ class TimelineCanvas(QGraphicsView):
         self.marks: dict[str, QGraphicsEllipseItem] = {}
         self.selected_id: str | None = None
         self.lane_height = float(LANE_HEIGHT)
+        self.fitted_width = -1  # the viewport width the last "whole record" fit was made for
+        self.needs_fit = False  # new data arrived while hidden: fit when shown
+        self.user_zoomed = False
 
     def set_data(self, events: list[dict[str, Any]], risk_marks: list[tuple[str, str, str]]) -> None:
         self.events = [e for e in events if e.get("date")]
@@ -85,19 +88,25 @@ class TimelineCanvas(QGraphicsView):
         years = [int(e["date"][:4]) for e in self.events] + [int(d[:4]) for d, _c, _n in risk_marks]
         self.start_year = min(years) if years else date.today().year
         self.end_year = max(years) if years else self.start_year
-        self.fit()
+        self.needs_fit = True
+        if self.isVisible():
+            self.fit()
 
-    def fit(self) -> None:
-        """Zoom so the whole record fits the width."""
+    def fit(self, width: int | None = None) -> None:
+        """Zoom so the whole record fits the width (the viewport's unless given)."""
         span = self.end_year - self.start_year + 1
-        available = max(300, self.viewport().width() - LABEL_WIDTH - 30)
+        available = max(300, (width or self.viewport().width()) - LABEL_WIDTH - 30)
         self.pixels_per_year = max(20.0, available / span)
+        self.fitted_width = self.viewport().width()
+        self.needs_fit = False
+        self.user_zoomed = False
         self.layout_scene()
 
     def zoom(self, factor: float) -> None:
         centre = self.mapToScene(self.viewport().rect().center())
         year_at_centre = self._year_of(centre.x())
         self.pixels_per_year = min(20000.0, max(20.0, self.pixels_per_year * factor))
+        self.user_zoomed = True
         self.layout_scene()
         self.centerOn(self._x_of(year_at_centre), centre.y())
         self.zoom_changed.emit()
@@ -197,6 +206,11 @@ class TimelineCanvas(QGraphicsView):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        if not self.isVisible():
+            return  # laid out when shown
+        if self.needs_fit or (not self.user_zoomed and self.viewport().width() != self.fitted_width):
+            self.fit()
+            return
         wanted = max(float(LANE_HEIGHT), (self.viewport().height() - TOP - 24) / len(LANES))
         if abs(wanted - self.lane_height) > 2:
             self.layout_scene()
@@ -320,13 +334,16 @@ class TimelineView(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if self.case is not None:
-            self.canvas.fit()
+        canvas = self.canvas
+        if canvas.needs_fit or (not canvas.user_zoomed and canvas.viewport().width() != canvas.fitted_width):
+            canvas.fit()
 
     def render_png(self, width: int = 1600, height: int = 700) -> bytes:
         """The whole timeline as PNG bytes (for the Word report)."""
         from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 
+        if self.canvas.needs_fit:  # never shown since the data changed: lay it out for the picture
+            self.canvas.fit(width)
         scene = self.canvas.scene()
         source = scene.sceneRect()
         scale = min(2.0, width / max(1.0, source.width()))
