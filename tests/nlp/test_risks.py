@@ -196,6 +196,18 @@ def test_a_harm_named_with_its_cause_is_one_concern(blank):
     assert [row["category"] for row in doc._.risks] == ["emotional_abuse"]
 
 
+def test_insight_into_harm_is_a_strength(blank):
+    doc = run(blank, "She is starting to understand the impact of DA on the children.")
+    assert doc._.risks == []
+    assert [row["category"] for row in doc._.strengths] == ["parenting_capacity"]
+
+
+def test_unmet_basic_needs_are_not_a_strength(blank):
+    doc = run(blank, "He is experiencing neglect of his basic needs.")
+    assert doc._.strengths == []
+    assert [row["category"] for row in doc._.risks] == ["neglect"]
+
+
 def test_a_plan_category_is_not_a_fresh_concern(blank):
     doc = run(blank, "Tyler was made subject to a CP plan under the category of neglect.")
     assert doc._.risks == []
