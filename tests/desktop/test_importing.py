@@ -171,3 +171,22 @@ def test_dropping_export_files_on_the_window_imports_them(empty_window, tmp_path
                        Qt.KeyboardModifier.NoModifier)
     empty_window.dropEvent(event)
     assert empty_window.case.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 4
+
+
+def test_an_import_interrupted_mid_extraction_finishes_when_the_case_is_opened(qtbot, tmp_path, synchronous_workers):
+    from services.importing import import_files
+    from store.notes import set_import_status
+
+    path = tmp_path / "interrupted.caselens"
+    import_files(path, [write_export(tmp_path / "notes.csv", 6)], extract=False)
+    with open_case(path) as case:
+        set_import_status(case, 1, "extracting")  # as a crash mid-extraction leaves it
+    win = MainWindow(Settings(), preload_language_model=False)
+    qtbot.addWidget(win)
+    win.extractor = KeywordExtractor()
+    assert win.open_path(path)
+    assert win.case.db.execute("SELECT status FROM imports").fetchone()[0] == "complete"
+    assert win.case.db.execute("SELECT count(*) FROM events").fetchone()[0] == 6
+    assert "6 notes" in win.case_bar.facts.text() and win.case_bar.processing.isHidden()
+    win.case.close()
+    win.case = None
