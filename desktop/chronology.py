@@ -155,6 +155,7 @@ class ChronologyModel(QAbstractTableModel):
         self._people: dict[str, str] = {}
         self._risks: dict[str, str] = {}
         self._sources: dict[str, str] = {}
+        self._copies: dict[str, int] = {}  # event id -> how many other records of the same event
         self._dob: str | None = None
 
     # --- loading ----------------------------------------------------------------------------
@@ -225,6 +226,13 @@ class ChronologyModel(QAbstractTableModel):
         }
         subject = db.execute("SELECT dob FROM subjects WHERE dob IS NOT NULL ORDER BY rowid LIMIT 1").fetchone()
         self._dob = subject[0] if subject else None
+        duplicate_of = _curated_duplicate_of()
+        self._copies = {
+            event_id: count for event_id, count in db.execute(
+                f"SELECT {duplicate_of} AS original, count(*) FROM events e WHERE {duplicate_of} IS NOT NULL"
+                " GROUP BY original"
+            )
+        }
 
     def _prepare(self, row: dict[str, Any]) -> dict[str, Any]:
         shown = dict(row)
@@ -243,6 +251,10 @@ class ChronologyModel(QAbstractTableModel):
         reference = self._sources.get(row["note_id"])
         if reference:
             source.append(f"ref {reference}")
+        copies = self._copies.get(row["id"], 0)
+        if copies:
+            source.append(f"also recorded {copies} more time{'s' if copies > 1 else ''}")
+        shown["copies"] = copies
         shown["source_text"] = " · ".join(part for part in source if part)
         shown["significance_text"] = formatting.SIGNIFICANCE_LABELS.get(int(row.get("significance") or 0), "")
         return shown
@@ -702,8 +714,45 @@ class ChronologyView(QWidget):
         for action in self.correction_actions:
             menu.addAction(action)
         menu.addSeparator()
+        rows = self._targets()
+        same = menu.addAction("Same event (merge the selected rows)")
+        same.setEnabled(len(rows) > 1)
+        same.triggered.connect(self.merge_selected)
+        split = menu.addAction("Not the same event (split the copies)")
+        split.setEnabled(len(rows) == 1 and bool(rows[0].get("copies")))
+        split.triggered.connect(self.split_copies)
+        menu.addSeparator()
         menu.addAction(self.copy_action)
         menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def merge_selected(self) -> None:
+        """The selected rows record one event: keep the earliest, the others become its copies
+        (they stay as sources and come back with "split")."""
+        rows = sorted(self._targets(), key=lambda r: (r.get("date") or "9999", r.get("note_date") or ""))
+        if len(rows) < 2:
+            return
+        kept = rows[0]
+        self.undo_stack.beginMacro(f"Merge {len(rows)} events")
+        for row in rows[1:]:
+            self.curate(row, {"duplicate_of": kept["id"]}, "Merge events")
+        self.undo_stack.endMacro()
+        self.select_event(kept["id"])
+
+    def split_copies(self) -> None:
+        """An event wrongly merged with others: show each copy as its own event again."""
+        row = self.current_row()
+        if row is None or self.model.case is None:
+            return
+        duplicate_of = _curated_duplicate_of()
+        copies = [r[0] for r in self.model.case.db.execute(
+            f"SELECT e.id FROM events e WHERE {duplicate_of} = ?", (row["id"],))]
+        if not copies:
+            return
+        self.undo_stack.beginMacro("Split merged events")
+        for event_id in copies:
+            self.undo_stack.push(SetCuratedValues(self.model.case, "event", event_id, {"duplicate_of": None},
+                                                  "Split merged events", self._after_change))
+        self.undo_stack.endMacro()
 
     def _targets(self) -> list[dict[str, Any]]:
         return self.selected_rows() or ([self.current_row()] if self.current_row() else [])
@@ -786,6 +835,16 @@ class ChronologyView(QWidget):
         text, ok = QInputDialog.getItem(self, "Change type", "What kind of event this is:", labels, current, False)
         if ok and keys[labels.index(text)] != row.get("type"):
             self.curate(row, {"type": keys[labels.index(text)]}, "Change type")
+
+
+def _curated_duplicate_of() -> str:
+    """SQL for an event's ``duplicate_of`` with the worker's correction applied (alias ``e``)."""
+    return (
+        "(CASE WHEN EXISTS (SELECT 1 FROM curation c WHERE c.target_kind = 'event' AND c.target_id = e.id"
+        " AND c.field = 'duplicate_of' AND c.orphaned = 0)"
+        " THEN (SELECT json_extract(c.value, '$') FROM curation c WHERE c.target_kind = 'event'"
+        " AND c.target_id = e.id AND c.field = 'duplicate_of' AND c.orphaned = 0) ELSE e.duplicate_of END)"
+    )
 
 
 def default_filters(key_events_only: bool, show_uncertain: bool) -> ChronologyFilters:

@@ -141,3 +141,21 @@ def test_merging_two_people_folds_names_contacts_and_risks_and_undo_splits_them(
     assert "1 current" in window.people.caption.text()
     window.undo_stack.undo()
     assert window.people.tree.topLevelItem(0).childCount() == 2
+
+
+def test_two_rows_for_one_event_are_merged_and_split_again(window):
+    view = window.chronology
+    view.filter_bar.significance.setCurrentIndex(view.filter_bar.significance.findData(0))
+    view.select_event("e-police")
+    view.table.selectRow(view.model.row_for_event("e-arrest"))
+    view.table.selectionModel().select(
+        view.model.index(view.model.row_for_event("e-police"), 0),
+        view.table.selectionModel().SelectionFlag.Select | view.table.selectionModel().SelectionFlag.Rows)
+    view.merge_selected()
+    assert view.model.row_for_event("e-arrest") == -1
+    police = row(window, "e-police")
+    assert "also recorded 1 more time" in police["source_text"]
+    view.select_event("e-police")
+    view.split_copies()
+    assert view.model.row_for_event("e-arrest") >= 0
+    assert "also recorded" not in row(window, "e-police")["source_text"]
