@@ -501,6 +501,7 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "&Larger text", "Ctrl+=", lambda: self.change_font_size(1))
         self._action(view_menu, "&Smaller text", "Ctrl+-", lambda: self.change_font_size(-1))
         help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts)
         self._action(help_menu, "&About CaseLens", None, self._about)
 
     def _fill_recent(self) -> None:
@@ -942,6 +943,25 @@ class MainWindow(QMainWindow):
             self.case.close()
             self.case = None
         super().closeEvent(event)
+
+    def show_shortcuts(self) -> QMessageBox:
+        """Every shortcut, worked out from the actions themselves so the list never goes stale."""
+        rows = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            for action in menu.actions() if menu else []:
+                if not action.shortcut().isEmpty():
+                    text = action.text().replace("&", "").rstrip("…")
+                    key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                    rows.append(f"<tr><td><b>{html.escape(key)}</b></td><td>{html.escape(text)}</td></tr>")
+        rows.append("<tr><td><b>Enter</b></td><td>Read the note of the selected event, risk, person or gap</td></tr>")
+        rows.append("<tr><td><b>Ctrl+wheel, + and −</b></td><td>Zoom the timeline</td></tr>")
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
+                          "<table cellpadding='3'>" + "".join(rows) + "</table>", QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setModal(False)
+        box.show()
+        return box
 
     def _about(self) -> None:
         QMessageBox.about(self, "About CaseLens", "<b>CaseLens</b><br>Enhanced chronologies from case notes, offline. "

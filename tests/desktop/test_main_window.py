@@ -147,3 +147,9 @@ def test_setting_the_childs_date_of_birth_updates_the_ages(window, monkeypatch):
     window.show_view("chronology")
     model = window.chronology.model
     assert model.data(model.index(model.row_for_event("e-police"), COLUMN_INDEX["age"])) == "2y 9m"
+
+
+def test_the_shortcuts_list_names_the_views_and_corrections(window):
+    text = window.show_shortcuts().text()
+    for expected in ("Ctrl+2", "Chronology", "Ctrl+F", "Ctrl+I", "Ctrl+E", "Ctrl+Z", "F2", "Summary"):
+        assert expected in text
