@@ -43,6 +43,8 @@ _OPENING_TOKENS = 1
 
 # Types a failed attempt ("no answer", "no access") turns into something that did not happen.
 _ATTEMPTABLE = {"contact", "home_visit", "health_appointment", "other"}
+# Formal steps whose past, dated occurrences belong in a chronology ("previous involvement").
+_RECORDED_PROCESS = {"plan_start", "plan_end", "child_protection_conference", "court_hearing", "placement_move"}
 
 _KIND_KEYS: dict[str, set[str]] = {
     "trigger": {"type", "priority", "significance", "plan_kind", "stage"},
@@ -248,14 +250,18 @@ def _event_date(doc: Doc, start: int, end: int, trigger_end: int) -> dict[str, A
 def _without_flooding(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Keep what a chronology needs from one note: the event the note records (its first),
     plus later sentences only when they record a further key event, happened or planned (not
-    a negated, doubtful, past or passing mention), of a type not already kept."""
+    a negated, doubtful or passing mention; a past one only when it is a dated formal step such
+    as "was subject to a CP plan from October 2016"), of a type not already kept."""
     if not events:
         return []
     kept = [events[0]]
     for event in events[1:]:
+        dated_history = (
+            event["status"] == "historical" and event["date_source"] == "explicit" and event["type"] in _RECORDED_PROCESS
+        )
         if (
             event["significance"] >= 2
-            and event["status"] in ("current", "hypothetical")
+            and (event["status"] in ("current", "hypothetical") or dated_history)
             and all(event["type"] != other["type"] for other in kept)
         ):
             kept.append(event)
