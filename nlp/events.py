@@ -257,7 +257,9 @@ def _without_flooding(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     kept = [events[0]]
     for event in events[1:]:
         dated_history = (
-            event["status"] == "historical" and event["date_source"] == "explicit" and event["type"] in _RECORDED_PROCESS
+            event["status"] == "historical"
+            and event["date_source"] == "explicit"
+            and event["type"] in _RECORDED_PROCESS
         )
         if (
             event["significance"] >= 2

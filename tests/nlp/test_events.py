@@ -56,7 +56,8 @@ def test_passing_mentions_later_in_a_note_are_not_events(blank):
 
 
 def test_a_dated_past_plan_is_kept_from_a_summary(nlp):
-    doc = nlp.make_doc("Transfer summary written. Previous involvement: Tyler was subject to a CP plan from October 2016.")
+    doc = nlp.make_doc(
+        "Transfer summary written. Previous involvement: Tyler was subject to a CP plan from October 2016.")
     doc._.note_date = NOTE_DATE
     types = [(e["type"], e["date"], e["status"]) for e in nlp(doc)._.events]
     assert ("plan_start", "2016-10", "historical") in types
