@@ -121,6 +121,14 @@ def test_negation_stops_at_but(nlp):
     assert alcohol["status"] == "current" and not alcohol["negated"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Not only is mum drinking heavily, she is also using cocaine.", "There has been no increase in her drinking."],
+)
+def test_pseudo_negation_leaves_the_concern_current(nlp, text):
+    assert only(nlp(text)._.risks, "alcohol_misuse")["status"] == "current"
+
+
 def test_denial_is_negated(nlp):
     doc = nlp("Mum denies any drug use.")
     assert only(doc._.risks, "drug_misuse")["negated"]
