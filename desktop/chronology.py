@@ -460,6 +460,21 @@ class FilterBar(QWidget):
         edit.setDate(_ANY_DATE)
         return edit
 
+    def set_date_range(self, first: str | None) -> None:
+        """"Any" sits just before the case's first note, so the calendar opens where the notes are."""
+        start = QDate.fromString(first[:10], "yyyy-MM-dd").addDays(-1) if first else _ANY_DATE
+        if not start.isValid():
+            start = _ANY_DATE
+        self._updating = True
+        try:
+            for edit in (self.date_from, self.date_to):
+                was_any = edit.date() == edit.minimumDate()
+                edit.setMinimumDate(start)
+                if was_any or edit.date() < start:
+                    edit.setDate(start)
+        finally:
+            self._updating = False
+
     def set_choices(self, types: list[str], people: list[tuple[str, str]], risks: list[str]) -> None:
         """Fill the drop-downs with what this case holds, keeping the current choice."""
         self._updating = True
@@ -482,7 +497,7 @@ class FilterBar(QWidget):
     def filters(self) -> ChronologyFilters:
         def chosen(edit: QDateEdit) -> str | None:
             value = edit.date()
-            return None if value == _ANY_DATE else value.toString("yyyy-MM-dd")
+            return None if value == edit.minimumDate() else value.toString("yyyy-MM-dd")
 
         return ChronologyFilters(
             date_from=chosen(self.date_from),
@@ -504,7 +519,7 @@ class FilterBar(QWidget):
                                  (self.risk, filters.risk_category), (self.significance, filters.min_significance)):
                 combo.setCurrentIndex(max(combo.findData(value), 0))
             for edit, value in ((self.date_from, filters.date_from), (self.date_to, filters.date_to)):
-                edit.setDate(QDate.fromString(value, "yyyy-MM-dd") if value else _ANY_DATE)
+                edit.setDate(QDate.fromString(value, "yyyy-MM-dd") if value else edit.minimumDate())
             self.show_uncertain.setChecked(filters.show_uncertain)
             self.show_hidden.setChecked(filters.show_hidden)
         finally:
@@ -586,6 +601,7 @@ class ChronologyView(QWidget):
     def set_case(self, case: Case | None) -> None:
         self.model.case = case
         if case is not None:
+            self.filter_bar.set_date_range(store_queries.case_summary(case)["date_from"])
             self.filter_bar.set_choices(
                 queries.event_types_present(case), queries.people_choices(case), queries.risk_categories_present(case)
             )
