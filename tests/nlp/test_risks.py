@@ -227,9 +227,16 @@ def test_good_home_conditions_are_not_a_risk(blank):
 
 
 def test_negated_strength_keeps_its_flag(nlp):
-    doc = nlp("Mum has not been engaging with services.")
-    strength = only(doc._.strengths, "engagement_with_services")
+    doc = nlp("Grandmother is not supportive of mum.")
+    strength = only(doc._.strengths, "family_support")
     assert strength["negated"] and strength["status"] == "negated"
+
+
+@pytest.mark.parametrize("text", ["Mum is not engaging with services.", "Dad has refused to engage with the plan."])
+def test_non_engagement_is_a_concern_not_a_strength(nlp, text):
+    doc = nlp(text)
+    assert doc._.strengths == []
+    assert only(doc._.risks, "neglect")["status"] == "current"
 
 
 def test_evidence_is_the_clause_not_the_whole_sentence(blank):
