@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop import workers
+from desktop.failures import install_error_hook
 from desktop.main_window import VIEWS, MainWindow
 from desktop.settings import Settings
 from errors import CaseLensError
@@ -90,6 +91,8 @@ def run(case_path: Path | None, screenshot: Path | None = None, view: str = "sum
         print(f"Unknown view {view!r}: choose one of {', '.join(v[0] for v in VIEWS)}.", file=sys.stderr)
         return 2
     app = application()
+    if screenshot is None:
+        install_error_hook()
     settings = Settings()
     if case_path is None and screenshot is not None:
         try:

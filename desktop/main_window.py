@@ -8,7 +8,6 @@ views refresh as results are committed.
 from __future__ import annotations
 
 import html
-import logging
 import os
 from datetime import date
 from pathlib import Path
@@ -59,7 +58,6 @@ from store import cases as store_cases
 from store import curation
 from store import queries as store_queries
 
-log = logging.getLogger(__name__)
 
 VIEWS: list[tuple[str, str, str]] = [
     ("summary", "Summary", "Ctrl+1"),

@@ -11,14 +11,14 @@ callback and a ``cancel`` event. ``run_task`` wraps it in a ``QRunnable`` on the
 from __future__ import annotations
 
 import inspect
-import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-log = logging.getLogger(__name__)
+from desktop.failures import record_failure
+from errors import CaseLensError
 
 _synchronous = False
 _running: set[Task] = set()
@@ -72,7 +72,8 @@ class Task(QRunnable):
         try:
             outcome = self.outcome = self.function(*self.args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - every failure is reported to the UI
-            log.exception("background task %s failed", getattr(self.function, "__name__", self.function))
+            if not isinstance(exc, CaseLensError):
+                record_failure(exc)
             self.signals.error.emit(exc)
         else:
             if self.cancel_event.is_set():
