@@ -5,8 +5,11 @@ has a ``priority``). The event keeps the date written in its sentence (from ``do
 apart from the note's date, which is only the fallback (``date_source`` "note_date"). Its
 status comes from ``nlp.context`` (a conference "to be convened" is hypothetical, i.e. planned),
 its significance from the type, raised by serious cues and lowered to 0 by routine-process cues
-("left voicemail", "case discussed in supervision"). A note that is only routine recording gives
-one low-significance event, not one per sentence.
+("left voicemail", "case discussed in supervision"); a failed attempt ("tried to call, no
+answer", "no access visit") is a negated event. A note gives the event it records (its first
+sentence with a trigger, where a trigger opening the sentence wins: "Telephone call to mum re
+the incident" is a contact) plus any later key events, so a routine note gives one
+low-significance event, not one per sentence.
 
 Rules are data: ``resources/event_patterns.jsonl``, one JSON object a line whose ``kind`` is
 ``trigger``, ``routine``, ``attempt`` (a failed call or visit: the event did not happen),
