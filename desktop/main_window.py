@@ -58,7 +58,6 @@ from store import cases as store_cases
 from store import curation
 from store import queries as store_queries
 
-
 VIEWS: list[tuple[str, str, str]] = [
     ("summary", "Summary", "Ctrl+1"),
     ("chronology", "Chronology", "Ctrl+2"),
