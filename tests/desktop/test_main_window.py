@@ -153,3 +153,27 @@ def test_the_shortcuts_list_names_the_views_and_corrections(window):
     text = window.show_shortcuts().text()
     for expected in ("Ctrl+2", "Chronology", "Ctrl+F", "Ctrl+I", "Ctrl+E", "Ctrl+Z", "F2", "Summary"):
         assert expected in text
+
+
+def test_an_encrypted_case_asks_for_its_passphrase_until_it_is_right(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from store import open_case
+
+    path = tmp_path / "secret.caselens"
+    open_case(path, passphrase="correct horse", create=True).close()
+    answers = iter([("wrong", True), ("correct horse", True)])
+    prompts = []
+
+    def ask(parent, title, prompt, *args, **kwargs):
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(ask))
+    win = MainWindow(Settings(), preload_language_model=False)
+    qtbot.addWidget(win)
+    assert win.open_path(path)
+    assert prompts == ["This case is encrypted. Enter its passphrase:", "That passphrase is wrong. Try again:"]
+    assert "encrypted" in win.case_bar.facts.text() or win.case.encrypted
+    win.case.close()
+    win.case = None
