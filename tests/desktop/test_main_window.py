@@ -177,3 +177,23 @@ def test_an_encrypted_case_asks_for_its_passphrase_until_it_is_right(qtbot, tmp_
     assert "encrypted" in win.case_bar.facts.text() or win.case.encrypted
     win.case.close()
     win.case = None
+
+
+def test_the_new_case_dialog_encrypts_by_default_and_checks_the_passphrase(qtbot, tmp_path):
+    from desktop.main_window import NewCaseDialog
+
+    dialog = NewCaseDialog(str(tmp_path))
+    qtbot.addWidget(dialog)
+    assert dialog.encrypt.isChecked()
+    dialog.path.setText(str(tmp_path / "Ella"))
+    dialog.passphrase.setText("short")
+    dialog._check()
+    assert "at least 8" in dialog.message.text()
+    dialog.passphrase.setText("long enough phrase")
+    dialog.confirm.setText("different phrase")
+    dialog._check()
+    assert "differ" in dialog.message.text()
+    dialog.confirm.setText("long enough phrase")
+    dialog._check()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.result_values() == (tmp_path / "Ella.caselens", "long enough phrase")
