@@ -588,6 +588,10 @@ class ChronologyView(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.actions_bar)
         layout.addWidget(self.table, 1)
+        legend = QLabel("✎ and a tinted row: edited by you · struck through: hidden · ✓ reviewed · "
+                        "Enter or double-click reads the note · right-click for corrections")
+        legend.setObjectName("muted")
+        layout.addWidget(legend)
 
         self.filter_bar.changed.connect(self._filters_changed)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
