@@ -591,6 +591,7 @@ class ChronologyView(QWidget):
         legend = QLabel("✎ and a tinted row: edited by you · struck through: hidden · ✓ reviewed · "
                         "Enter or double-click reads the note · right-click for corrections")
         legend.setObjectName("muted")
+        legend.setWordWrap(True)
         layout.addWidget(legend)
 
         self.filter_bar.changed.connect(self._filters_changed)
