@@ -438,6 +438,7 @@ class MainWindow(QMainWindow):
         self.summary.open_risk.connect(self.show_risk)
         self.summary.import_requested.connect(self.choose_import)
         self.timeline.event_clicked.connect(self.select_in_chronology)
+        self.timeline.risk_clicked.connect(self.read_span)
         for view in (self.people, self.risks, self.gaps):
             view.open_evidence.connect(self.read_span)
         for view in (self.people, self.risks):

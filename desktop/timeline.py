@@ -8,7 +8,7 @@ The lanes are laid out again on zoom (marks keep their size, only the time axis 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen, QTextOption
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import formatting
+from desktop import formatting, queries
 from store import queries as store_queries
 from store.connection import Case
 
@@ -46,6 +46,7 @@ LANE_HEIGHT = 64
 LABEL_WIDTH = 170
 TOP = 30
 EVENT_ID_KEY = 0
+RISK_SPAN_KEY = 1
 LANE_OF_TYPE = {event_type: number for number, (_k, _t, _c, types) in enumerate(LANES) for event_type in types}
 RISK_LANE = 4
 _LANE_LABEL_OPTION = QTextOption(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
@@ -56,10 +57,21 @@ def lane_for(event_type: str | None) -> int:
     return LANE_OF_TYPE.get(event_type or "other", 3)
 
 
+class RiskMark(NamedTuple):
+    """A current risk mention, drawn as a tick in the risks lane at its note's date."""
+
+    date: str
+    category: str
+    note_id: str
+    start: int
+    end: int
+
+
 class TimelineCanvas(QGraphicsView):
     """The drawing; lane names stay pinned on the left while the time axis scrolls."""
 
     event_clicked = Signal(str)
+    risk_clicked = Signal(str, int, int)  # note id and the span of the risk's evidence
     zoom_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -72,7 +84,7 @@ class TimelineCanvas(QGraphicsView):
         self.setAccessibleName("Timeline")
         self.pixels_per_year = 220.0
         self.events: list[dict[str, Any]] = []
-        self.risk_marks: list[tuple[str, str, str]] = []  # (date, category, note id)
+        self.risk_marks: list[RiskMark] = []
         self.start_year = date.today().year
         self.end_year = self.start_year
         self.marks: dict[str, QGraphicsEllipseItem] = {}
@@ -82,10 +94,10 @@ class TimelineCanvas(QGraphicsView):
         self.needs_fit = False  # new data arrived while hidden: fit when shown
         self.user_zoomed = False
 
-    def set_data(self, events: list[dict[str, Any]], risk_marks: list[tuple[str, str, str]]) -> None:
+    def set_data(self, events: list[dict[str, Any]], risk_marks: list[RiskMark]) -> None:
         self.events = [e for e in events if e.get("date")]
         self.risk_marks = risk_marks
-        years = [int(e["date"][:4]) for e in self.events] + [int(d[:4]) for d, _c, _n in risk_marks]
+        years = [int(e["date"][:4]) for e in self.events] + [int(mark.date[:4]) for mark in risk_marks]
         self.start_year = min(years) if years else date.today().year
         self.end_year = max(years) if years else self.start_year
         self.needs_fit = True
@@ -192,14 +204,17 @@ class TimelineCanvas(QGraphicsView):
             scene.addItem(mark)
             self.marks[event["id"]] = mark
         risk_colour = QColor(LANES[RISK_LANE][2])
-        rows = {category: number for number, category in enumerate(sorted({c for _d, c, _n in self.risk_marks}))}
-        for when, category, _note_id in self.risk_marks:
-            x = self._x_of(self._fraction(when))
-            y = TOP + RISK_LANE * self.lane_height + step + (rows[category] % 6) * step
-            tick = QGraphicsRectItem(x - 1.5, y - 4, 3, 8)
+        rows = {category: number for number, category in enumerate(sorted({m.category for m in self.risk_marks}))}
+        for mark in self.risk_marks:
+            x = self._x_of(self._fraction(mark.date))
+            y = TOP + RISK_LANE * self.lane_height + step + (rows[mark.category] % 6) * step
+            tick = QGraphicsRectItem(x - 2, y - 5, 4, 10)
             tick.setBrush(QBrush(risk_colour))
             tick.setPen(QPen(Qt.PenStyle.NoPen))
-            tick.setToolTip(f"{formatting.uk_date(when)} — {formatting.risk_label(category)}")
+            tick.setToolTip(f"{formatting.uk_date(mark.date)} — {formatting.risk_label(mark.category)}"
+                            "<br><i>Click to read the note</i>")
+            tick.setData(RISK_SPAN_KEY, (mark.note_id, mark.start, mark.end))
+            tick.setCursor(Qt.CursorShape.PointingHandCursor)
             scene.addItem(tick)
         if self.selected_id:
             self.highlight(self.selected_id)
@@ -231,6 +246,11 @@ class TimelineCanvas(QGraphicsView):
             event_id = item.data(EVENT_ID_KEY)
             self.highlight(event_id)
             self.event_clicked.emit(event_id)
+            event.accept()
+            return
+        if isinstance(item, QGraphicsRectItem) and item.data(RISK_SPAN_KEY):
+            note_id, start, end = item.data(RISK_SPAN_KEY)
+            self.risk_clicked.emit(note_id, int(start), int(end))
             event.accept()
             return
         super().mousePressEvent(event)
@@ -276,12 +296,14 @@ class TimelineView(QWidget):
     """Toolbar (zoom, key events only) and the canvas."""
 
     event_clicked = Signal(str)
+    risk_clicked = Signal(str, int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case: Case | None = None
         self.canvas = TimelineCanvas()
         self.canvas.event_clicked.connect(self.event_clicked)
+        self.canvas.risk_clicked.connect(self.risk_clicked)
         self.key_only = QCheckBox("Key events only")
         self.key_only.setChecked(True)
         self.key_only.toggled.connect(self.refresh)
@@ -319,9 +341,10 @@ class TimelineView(QWidget):
         events = store_queries.chronology(self.case, min_significance=2 if self.key_only.isChecked() else None,
                                           include_statuses=("current", "historical"))
         risks = [
-            (row[0], row[1], row[2]) for row in self.case.db.execute(
-                "SELECT n.note_date, r.category, r.note_id FROM risks r JOIN notes n ON n.id = r.note_id"
-                " WHERE n.current = 1 AND n.note_date IS NOT NULL AND r.status = 'current' AND r.experiencer = 'subject'"
+            RiskMark(*row) for row in self.case.db.execute(
+                f'SELECT n.note_date, r.category, r.note_id, r.start, r."end" FROM {queries.RISKS} r'
+                " JOIN notes n ON n.id = r.note_id"
+                f" WHERE n.current = 1 AND n.note_date IS NOT NULL AND {queries.CURRENT_RISK}"
             )
         ]
         self.canvas.set_data(events, risks)

@@ -197,3 +197,23 @@ def test_the_new_case_dialog_encrypts_by_default_and_checks_the_passphrase(qtbot
     dialog._check()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.result_values() == (tmp_path / "Ella.caselens", "long enough phrase")
+
+
+def test_a_risk_tick_on_the_timeline_opens_its_note(window, small_case):
+    window.show_view("timeline")
+    canvas = window.timeline.canvas
+    assert [mark.category for mark in canvas.risk_marks] == ["domestic_abuse"]  # the ruled-out one is not drawn
+    canvas.risk_clicked.emit(*canvas.risk_marks[0][2:])
+    assert window.note_reader.highlighted_text() == "domestic abuse incident"
+
+
+def test_clicking_a_mark_on_the_timeline_goes_to_the_event(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    window.show_view("timeline")
+    canvas = window.timeline.canvas
+    centre = canvas.mapFromScene(canvas.marks["e-school"].sceneBoundingRect().center())
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert window.current_view() == "chronology"
+    assert window.chronology.current_row()["id"] == "e-school"
+    assert window.note_reader.highlighted_text() == "attendance is good"
