@@ -70,6 +70,20 @@ RISK_LABELS: dict[str, str] = {
     "home_conditions": "Home conditions",
 }
 
+STRENGTH_LABELS: dict[str, str] = {
+    "family_support": "Support from family",
+    "engagement_with_services": "Engagement with services",
+    "school_attendance": "School attendance",
+    "parenting_capacity": "Parenting capacity",
+    "child_wellbeing": "Child's wellbeing",
+    "stable_housing": "Stable housing",
+    "employment": "Employment",
+    "recovery": "Recovery",
+    "safety_plan": "Safety plan",
+    "community_support": "Community support",
+    "other": "Other strength",
+}
+
 STATUS_LABELS: dict[str, str] = {
     "current": "Current",
     "negated": "Ruled out",
@@ -78,7 +92,21 @@ STATUS_LABELS: dict[str, str] = {
     "uncertain": "Uncertain",
 }
 
-EVENT_STATUS_LABELS: dict[str, str] = {**STATUS_LABELS, "hypothetical": "Planned"}
+EVENT_STRENGTH_LABELS: dict[str, str] = {
+    "family_support": "Support from family",
+    "engagement_with_services": "Engagement with services",
+    "school_attendance": "School attendance",
+    "parenting_capacity": "Parenting capacity",
+    "child_wellbeing": "Child's wellbeing",
+    "stable_housing": "Stable housing",
+    "employment": "Employment",
+    "recovery": "Recovery",
+    "safety_plan": "Safety plan",
+    "community_support": "Community support",
+    "other": "Other strength",
+}
+
+STATUS_LABELS: dict[str, str] = {**STATUS_LABELS, "hypothetical": "Planned"}
 
 SIGNIFICANCE_LABELS: dict[int, str] = {0: "Routine", 1: "Minor", 2: "Significant", 3: "Critical"}
 
@@ -108,6 +136,10 @@ def event_type_label(value: str | None) -> str:
 
 def risk_label(value: str | None) -> str:
     return label(value, RISK_LABELS)
+
+
+def strength_label(value: str | None) -> str:
+    return label(value, STRENGTH_LABELS)
 
 
 def relationship_label(value: str | None) -> str:

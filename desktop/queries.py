@@ -170,14 +170,17 @@ class RiskCategory:
     trend: str  # "rising", "falling", "steady", "" when there is too little to say
 
 
-def risk_categories(case: Case) -> list[RiskCategory]:
-    """One row per risk category that appears in the case, most current mentions first."""
+def risk_categories(case: Case, table: str = "risks") -> list[RiskCategory]:
+    """One row per risk (or, with ``table="strengths"``, strength) category in the case,
+    most current mentions first."""
+    if table not in {"risks", "strengths"}:
+        raise ValueError(table)
     db = case.db
     last_note = db.execute("SELECT max(note_date) FROM notes WHERE current = 1").fetchone()[0]
     end = (last_note or date.today().isoformat())[:10]
     rows = db.execute(
         f"""SELECT r.category,
-                   group_concat(DISTINCT CASE WHEN {CURRENT_RISK} THEN r.cin_code END),
+                   group_concat(DISTINCT CASE WHEN {CURRENT_RISK} THEN {"r.cin_code" if table == "risks" else "NULL"} END),
                    min(CASE WHEN {CURRENT_RISK} THEN n.note_date END),
                    max(CASE WHEN {CURRENT_RISK} THEN n.note_date END),
                    coalesce(sum({CURRENT_RISK}), 0),
@@ -185,7 +188,7 @@ def risk_categories(case: Case) -> list[RiskCategory]:
                    coalesce(sum({CURRENT_RISK} AND n.note_date > date(?, '-6 months')), 0),
                    coalesce(sum({CURRENT_RISK} AND n.note_date <= date(?, '-6 months')
                                 AND n.note_date > date(?, '-12 months')), 0)
-            FROM {RISKS} r JOIN notes n ON n.id = r.note_id AND n.current = 1
+            FROM {_curated_facts(table)} r JOIN notes n ON n.id = r.note_id AND n.current = 1
             GROUP BY r.category""",
         (end, end, end),
     ).fetchall()

@@ -68,6 +68,7 @@ class SummaryView(QWidget):
 
         out.append("<table width='100%' cellspacing='0' cellpadding='0'><tr><td width='50%' valign='top' class='col'>")
         out.append(self._risks(case))
+        out.append(self._strengths(case))
         out.append(self._key_events(case, since))
         out.append(self._narrative(case))
         out.append("</td><td width='50%' valign='top' class='col'>")
@@ -114,6 +115,20 @@ class SummaryView(QWidget):
             trend = {"rising": "▲ rising", "falling": "▼ falling", "steady": "steady"}.get(r.trend, "")
             out.append(f"<tr><td><a href='risk:{r.category}'>{html.escape(formatting.risk_label(r.category))}</a>{codes}</td>"
                        f"<td>{formatting.uk_date(r.last_seen)}</td><td>{r.current}</td><td>{trend}</td></tr>")
+        out.append("</table>")
+        return "".join(out)
+
+    def _strengths(self, case: Case) -> str:
+        rows = [r for r in queries.risk_categories(case, table="strengths") if r.current]
+        out = ["<h2>Strengths and protective factors</h2>"]
+        if not rows:
+            out.append("<p class='muted'>No strengths recorded in the notes yet.</p>")
+            return "".join(out)
+        out.append("<table class='grid' width='100%' cellspacing='0'><tr><th>Strength</th><th>Last seen</th>"
+                   "<th>Mentions</th></tr>")
+        for r in rows[:6]:
+            out.append(f"<tr><td>{html.escape(formatting.strength_label(r.category))}</td>"
+                       f"<td>{formatting.uk_date(r.last_seen)}</td><td>{r.current}</td></tr>")
         out.append("</table>")
         return "".join(out)
 

@@ -43,3 +43,18 @@ def test_a_note_comes_with_every_fact_found_in_it(small_case):
     assert kinds == ["event", "event", "person", "risk"]
     assert note.author == "PC 1234" and note.sources[0]["source_note_id"] == "1001"
     assert note.versions == []
+
+
+def test_strengths_are_grouped_like_risks(small_case):
+    from store.facts import replace_note_facts
+    from tests.desktop.conftest import build_facts
+
+    note = small_case.note(3)
+    start = note.text.index("Grandmother collects her daily")
+    events, risks, mentions = build_facts(small_case.notes)
+    with open_case(small_case.path) as case:
+        replace_note_facts(case, [n.id for n in small_case.notes], mentions=mentions, events=events, risks=risks,
+                           strengths=[{"id": "s1", "note_id": note.id, "start": start, "end": start + 30,
+                                       "text": "Grandmother collects her daily", "category": "family_support"}])
+        rows = queries.risk_categories(case, table="strengths")
+    assert [(r.category, r.current, r.cin_codes) for r in rows] == [("family_support", 1, [])]
