@@ -40,6 +40,7 @@ class EvidenceList(QTreeWidget):
         for column, width in enumerate((100, 135, 420, 170, 130)):
             self.setColumnWidth(column, width)
         self.setColumnHidden(3, not show_category)
+        self.target_kind = "risk"  # what a correction applies to: "risk" or "strength"
         self.highlighter = SpanHighlightDelegate(self)
         self.setItemDelegateForColumn(2, self.highlighter)
         self.header().setStretchLastSection(False)
@@ -60,7 +61,8 @@ class EvidenceList(QTreeWidget):
                 formatting.uk_date(mention.note_date),
                 status,
                 mention.sentence,
-                formatting.risk_label(mention.category) + (f" ({mention.cin_code})" if mention.cin_code else ""),
+                (formatting.risk_label if self.target_kind == "risk" else formatting.strength_label)(mention.category)
+                + (f" ({mention.cin_code})" if mention.cin_code else ""),
                 mention.person or "",
             ])
             item.setData(0, SPAN_ROLE, (mention.note_id, mention.start, mention.end))
@@ -93,8 +95,8 @@ class EvidenceList(QTreeWidget):
             action.setCheckable(True)
             action.setChecked(status == mention.status)
             action.triggered.connect(lambda _checked=False, s=status: self.correct_mention(mention, {"status": s}))
-        menu.addAction("Not a risk (rule it out)",
-                       lambda: self.correct_mention(mention, {"status": "negated"}, "Rule out a risk"))
+        menu.addAction(f"Not a {self.target_kind} (rule it out)",
+                       lambda: self.correct_mention(mention, {"status": "negated"}, f"Rule out a {self.target_kind}"))
         about = menu.addAction("About someone outside the household")
         about.setCheckable(True)
         about.setChecked(mention.experiencer != "subject")
@@ -104,12 +106,17 @@ class EvidenceList(QTreeWidget):
         menu.exec(self.viewport().mapToGlobal(position))
 
     def correct_mention(self, mention: Mention, values: dict, description: str = "Correct a risk") -> None:
-        self.correct.emit("risk", mention.id, values, description)
+        self.correct.emit(self.target_kind, mention.id, values, description)
 
     def _change_category(self, mention: Mention) -> None:
-        labels = list(formatting.RISK_LABELS.values())
-        keys = list(formatting.RISK_LABELS)
+        table = formatting.RISK_LABELS if self.target_kind == "risk" else formatting.STRENGTH_LABELS
+        labels = list(table.values())
+        keys = list(table)
         current = keys.index(mention.category) if mention.category in keys else 0
-        text, ok = QInputDialog.getItem(self, "Change category", "What this risk is about:", labels, current, False)
+        text, ok = QInputDialog.getItem(self, "Change category", f"What this {self.target_kind} is about:", labels,
+                                        current, False)
         if ok and keys[labels.index(text)] != mention.category:
-            self.correct_mention(mention, {"category": keys[labels.index(text)], "cin_code": None}, "Change category")
+            values = {"category": keys[labels.index(text)]}
+            if self.target_kind == "risk":
+                values["cin_code"] = None
+            self.correct_mention(mention, values, "Change category")

@@ -1,11 +1,20 @@
-"""Risks: one row per category with first and last seen, current count and trend; the
-evidence below, with negated, historical, planned, uncertain and other people's mentions kept
-apart and never counted as current."""
+"""Risks (and strengths): one row per category with first and last seen, current count and
+trend; the evidence below, with negated, historical, planned, uncertain and other people's
+mentions kept apart and never counted as current."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLabel, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import formatting, queries
 from desktop.evidence import EvidenceList
@@ -22,6 +31,16 @@ class RisksView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case: Case | None = None
+        self.kind = "risks"
+        self.show_risks = QRadioButton("Risks")
+        self.show_risks.setChecked(True)
+        self.show_strengths = QRadioButton("Strengths and protective factors")
+        self.show_strengths.toggled.connect(self._kind_chosen)
+        switch = QHBoxLayout()
+        switch.addWidget(QLabel("Show:"))
+        switch.addWidget(self.show_risks)
+        switch.addWidget(self.show_strengths)
+        switch.addStretch(1)
         self.table = QTreeWidget()
         self.table.setAccessibleName("Risk categories")
         self.table.setHeaderLabels(["Risk", "CIN code", "First seen", "Last seen", "Current", "Trend", "Not current"])
@@ -62,6 +81,7 @@ class RisksView(QWidget):
         lower.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
+        layout.addLayout(switch)
         layout.addWidget(splitter)
         layout.addWidget(hint)
 
@@ -76,10 +96,13 @@ class RisksView(QWidget):
         self.other.clear()
         if self.case is None:
             return
-        rows = queries.risk_categories(self.case)
+        rows = queries.risk_categories(self.case, table=self.kind)
+        name = formatting.risk_label if self.kind == "risks" else formatting.strength_label
+        self.table.headerItem().setText(0, "Risk" if self.kind == "risks" else "Strength")
+        self.table.setColumnHidden(1, self.kind != "risks")
         for row in rows:
             item = QTreeWidgetItem([
-                formatting.risk_label(row.category), ", ".join(row.cin_codes),
+                name(row.category), ", ".join(row.cin_codes),
                 formatting.uk_date(row.first_seen) if row.first_seen else "",
                 formatting.uk_date(row.last_seen) if row.last_seen else "",
                 str(row.current), TRENDS.get(row.trend, row.trend), str(row.not_current),
@@ -94,11 +117,17 @@ class RisksView(QWidget):
             if row.category == chosen:
                 self.table.setCurrentItem(item)
         if not rows:
-            empty = QTreeWidgetItem(["No risks found in the notes yet."])
+            empty = QTreeWidgetItem([f"No {self.kind} found in the notes yet."])
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             self.table.addTopLevelItem(empty)
         elif self.table.currentItem() is None:
             self.table.setCurrentItem(self.table.topLevelItem(0))
+
+    def _kind_chosen(self) -> None:
+        self.kind = "strengths" if self.show_strengths.isChecked() else "risks"
+        for evidence in (self.current, self.other):
+            evidence.target_kind = "strength" if self.kind == "strengths" else "risk"
+        self.refresh()
 
     def select_category(self, category: str) -> bool:
         for number in range(self.table.topLevelItemCount()):
@@ -112,10 +141,10 @@ class RisksView(QWidget):
         category = item.data(0, CATEGORY_ROLE) if item else None
         if not category or self.case is None:
             return
-        mentions = queries.risk_mentions(self.case, category=category)
+        mentions = queries.risk_mentions(self.case, category=category, table=self.kind)
         current = [m for m in mentions if m.current]
         other = [m for m in mentions if not m.current]
-        label = formatting.risk_label(category)
+        label = formatting.risk_label(category) if self.kind == "risks" else formatting.strength_label(category)
         self.current_caption.setText(f"<b>{label}: current</b> — {len(current)} mentions, counted")
         self.other_caption.setText(f"<b>{label}: not counted as current</b> — {len(other)} mentions ruled out, "
                                    "historical, planned, uncertain, or about someone outside the household")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from desktop.evidence import MENTION_ROLE
 from desktop.main_window import MainWindow
 from desktop.settings import Settings
 
@@ -217,3 +218,22 @@ def test_clicking_a_mark_on_the_timeline_goes_to_the_event(window, qtbot):
     assert window.current_view() == "chronology"
     assert window.chronology.current_row()["id"] == "e-school"
     assert window.note_reader.highlighted_text() == "attendance is good"
+
+
+def test_the_risks_page_also_lists_strengths(window, small_case):
+    from store.facts import replace_note_facts
+    from tests.desktop.conftest import build_facts
+
+    note = small_case.note(3)
+    start = note.text.index("attendance is good")
+    events, risks, mentions = build_facts(small_case.notes)
+    replace_note_facts(window.case, [n.id for n in small_case.notes], mentions=mentions, events=events, risks=risks,
+                       strengths=[{"id": "s1", "note_id": note.id, "start": start, "end": start + 18,
+                                   "text": "attendance is good", "category": "school_attendance"}])
+    window.show_view("risks")
+    window.risks.show_strengths.setChecked(True)
+    assert window.risks.table.topLevelItem(0).text(0) == "School attendance"
+    assert window.risks.current.topLevelItem(0).text(2).startswith("School reported")
+    window.risks.current.correct_mention(window.risks.current.topLevelItem(0).data(0, MENTION_ROLE),
+                                         {"status": "uncertain"})
+    assert window.risks.table.topLevelItem(0).text(4) == "0"
