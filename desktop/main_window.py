@@ -57,6 +57,7 @@ from store import Case, open_case
 from store import cases as store_cases
 from store import curation
 from store import queries as store_queries
+from store.encryption import change_passphrase
 
 VIEWS: list[tuple[str, str, str]] = [
     ("summary", "Summary", "Ctrl+1"),
@@ -272,6 +273,37 @@ class NewCaseDialog(QDialog):
         return path, self.passphrase.text() if self.encrypt.isChecked() else None
 
 
+class PassphraseDialog(QDialog):
+    """A new passphrase for the case, typed twice."""
+
+    def __init__(self, encrypted: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Change passphrase" if encrypted else "Encrypt this case")
+        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.confirm = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #a4262c")
+        form = QFormLayout()
+        form.addRow("New passphrase", self.passphrase)
+        form.addRow("Repeat it", self.confirm)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Without the passphrase nobody, including you, can open the case."))
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        if len(self.passphrase.text()) < 8:
+            self.message.setText("Use a passphrase of at least 8 characters.")
+        elif self.passphrase.text() != self.confirm.text():
+            self.message.setText("The two passphrases differ.")
+        else:
+            self.accept()
+
+
 class SubjectDialog(QDialog):
     """Set or confirm the subject child's name and date of birth."""
 
@@ -471,6 +503,8 @@ class MainWindow(QMainWindow):
                                           "Import export files (CSV, Excel, Word, PDF, text, HTML)")
         self.export_action = self._action(file_menu, "&Export chronology to Word…", "Ctrl+E", self.export_to_word,
                                           "Write the chronology as a Word document")
+        self.passphrase_action = self._action(file_menu, "Encrypt / change &passphrase…", None,
+                                              self.choose_passphrase, "Protect the case file with a passphrase")
         file_menu.addSeparator()
         self.close_action = self._action(file_menu, "&Close case", "Ctrl+W", self.close_case)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
@@ -554,6 +588,7 @@ class MainWindow(QMainWindow):
         self.navigation.setVisible(case is not None)
         self.close_action.setEnabled(case is not None)
         self.export_action.setEnabled(case is not None)
+        self.passphrase_action.setEnabled(case is not None)
         for action in self.chronology.correction_actions:
             action.setEnabled(case is not None)
         self.chronology.set_case(case)
@@ -796,6 +831,45 @@ class MainWindow(QMainWindow):
         self._refresh_timer.stop()
         self.statusBar().showMessage(problem or "The interrupted import is complete", 10000)
         self.refresh_all()
+
+    # --- passphrase -------------------------------------------------------------------------
+
+    def choose_passphrase(self) -> None:
+        if self.case is None:
+            return
+        dialog = PassphraseDialog(self.case.encrypted, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.change_passphrase(dialog.passphrase.text())
+
+    def change_passphrase(self, new: str) -> workers.Task | None:
+        """Encrypt the case (or re-key it) through a verified copy, then reopen it."""
+        if self.case is None:
+            return None
+        if self.import_run is not None and not self.import_run.finished:
+            QMessageBox.information(self, "Import running", "Wait for the import to finish first.")
+            return None
+        path, old, view = self.case.path, self.passphrase, self.current_view()
+        self.case.close()
+        self.case = None
+        self.show_case(None)  # nothing may read the case while its file is swapped
+        self.start_page.set_message("Encrypting the case… it opens again when done.")
+        self.statusBar().showMessage("Encrypting the case…")
+
+        def reopen(passphrase: str | None, message: str) -> None:
+            self.start_page.set_message("")
+            self.set_case(open_case(path, passphrase=passphrase), passphrase)
+            self.show_view(view or "summary")
+            self.statusBar().showMessage(message, 10000)
+
+        def failed(error: Exception) -> None:
+            reopen(old, "The passphrase was not changed")
+            QMessageBox.warning(self, "Passphrase not changed", str(error))
+
+        return workers.run_task(
+            change_passphrase, path, old, new,
+            on_result=lambda _result: reopen(new, "The case is encrypted with the new passphrase"),
+            on_error=failed,
+        )
 
     # --- exporting --------------------------------------------------------------------------
 

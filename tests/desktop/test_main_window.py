@@ -237,3 +237,22 @@ def test_the_risks_page_also_lists_strengths(window, small_case):
     window.risks.current.correct_mention(window.risks.current.topLevelItem(0).data(0, MENTION_ROLE),
                                          {"status": "uncertain"})
     assert window.risks.table.topLevelItem(0).text(4) == "0"
+
+
+def test_a_plain_case_can_be_encrypted_from_the_window(window, small_case, tmp_path):
+    from errors import CaseLensError
+    from store import open_case
+
+    window.show_view("people")
+    window.change_passphrase("a long passphrase")
+    assert window.case.encrypted and window.passphrase == "a long passphrase"
+    assert window.current_view() == "people"
+    assert "encrypted" in window.case_bar.facts.text()
+    window.case.close()
+    window.case = None
+    try:
+        open_case(small_case.path).close()
+    except CaseLensError as error:
+        assert error.code == "E202"
+    else:
+        raise AssertionError("the case opened without its passphrase")
