@@ -685,17 +685,10 @@ class MainWindow(QMainWindow):
         orphaned = len(curation.rows(self.case, orphaned=True))
         self.orphans_action.setText(f"Corrections to &review ({orphaned})…" if orphaned else "Corrections to &review…")
         current = self.current_view()
-        self._dirty = set(self.views)
-        if current is not None:
-            self._dirty.discard(current)
-            if current == "chronology":
-                self.chronology.filter_bar.set_choices(*_filter_choices(self.case))
-                self.chronology.refresh()
-            else:
-                self.views[current].set_case(self.case)
-        if current != "chronology":
-            self._dirty.discard("chronology")
-            self.chronology.set_case(self.case)
+        self.chronology.set_case(self.case)  # always current: the summary and timeline select in it
+        if current is not None and current != "chronology":
+            self.views[current].set_case(self.case)
+        self._dirty = set(self.views) - {current, "chronology"}
 
     def correct(self, target_kind: str, target_id: str, values: dict[str, Any], description: str) -> None:
         """Store a correction to a person or risk as one undoable step, then refresh."""
@@ -1038,12 +1031,6 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         QMessageBox.about(self, "About CaseLens", "<b>CaseLens</b><br>Enhanced chronologies from case notes, offline. "
                           f"Nothing leaves this computer.<br>{date.today().year}")
-
-
-def _filter_choices(case: Case) -> tuple[list[str], list[tuple[str, str]], list[str]]:
-    from desktop import queries
-
-    return queries.event_types_present(case), queries.people_choices(case), queries.risk_categories_present(case)
 
 
 def resume_extraction(case_path: Path, passphrase: str | None, extractor: Any = None, *, progress: Any = None,
