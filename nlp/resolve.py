@@ -63,6 +63,16 @@ _SAME_NAME = 85
 _SAME_SURNAME = 90
 _SAME_AGENCY = 90
 _SAME_SUMMARY = 70
+# A note author who writes a professional role word in this share of their own notes (and in
+# at least _AUTHOR_ROLE_NOTES of them) is taken to hold that role ("FSW visit - routines work").
+_AUTHOR_ROLE_SHARE = 0.4
+_AUTHOR_ROLE_NOTES = 3
+# The role most case notes are written by: an author with no other role who writes at least
+# this many notes (or this share of the case) is taken to be a social worker on the case.
+_CASE_HOLDER_ROLE = "social worker"
+_CASE_HOLDER_NOTES = 5
+_CASE_HOLDER_SHARE = 0.05
+_AUTHOR_WITH_ROLE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<role>[^()]+)\)\s*$")
 # How far (characters) from a professional's name an agency may be to count as where they work.
 _ORGANISATION_REACH = 60
 
@@ -312,6 +322,10 @@ class _Resolver:
         self._sentence_bounds: dict[str, list[int]] = {}
         self._agencies_by_note: dict[str, list[tuple[dict[str, Any], _Cluster]]] | None = None
         self._people_by_note: dict[str, list[tuple[int, str]]] = {}
+        self.author_of_note: dict[str, str] = {}
+        self.author_days: dict[str, list[date]] = {}
+        self.authors_by_role: dict[str, list[str]] = defaultdict(list)
+        self.author_cluster: dict[str, _Cluster] = {}
 
     # -- ordering and sentences -------------------------------------------------------------
 
@@ -354,6 +368,7 @@ class _Resolver:
             return 0 if parts.full else 1 if parts.collar else 2 if parts.first else 3 if parts.last else 4
         for mention, parts in sorted(named, key=completeness):
             self._add_named(mention, parts)
+        self.find_author_roles(role_only)
         for mention in role_only:
             self._add_role_only(mention)
 
@@ -416,10 +431,125 @@ class _Resolver:
                          or parts.first or parts.initials or parts.text)
         self._new(self.named, key, "named").add(mention, parts)
 
+    # -- note authors ----------------------------------------------------------------------
+
+    def find_author_roles(self, role_only: Sequence[Mapping[str, Any]]) -> None:
+        """Which note authors hold which professional role, so that "SW" in a note means the
+        social worker of that time, not whichever one the case names most.
+
+        An author's role is, in order: the role written with the author ("Jane Smith (Social
+        Worker)", an ``author_role`` field); the role the notes give the named person
+        ("FSW Jane", "TM Sam Baker"); a role word the author writes in most of their own notes
+        ("FSW visit - routines work"); else, for an author of many notes, social worker."""
+        notes_by_author: dict[str, list[str]] = defaultdict(list)
+        written_role: dict[str, Counter] = defaultdict(Counter)
+        for note_id, note in self.notes.items():
+            author = (note.get("author") or "").strip()
+            role = note.get("author_role")
+            match = _AUTHOR_WITH_ROLE.match(author)
+            if match:
+                author, role = match.group("name").strip(), role or match.group("role")
+            if not author or parse_name(author) is None:
+                continue
+            self.author_of_note[note_id] = author
+            notes_by_author[author].append(note_id)
+            if role:
+                written_role[author][role.strip().lower()] += 1
+        if not notes_by_author:
+            return
+        known_roles = {m.get("role") for m in role_only if m.get("kind") == "professional" and m.get("role")}
+        known_roles |= {c.top("role") for c in self.named if c.professional and c.top("role")}
+        role_notes: dict[str, Counter] = defaultdict(Counter)
+        for mention in role_only:
+            author = self.author_of_note.get(mention["note_id"])
+            if author and mention.get("kind") == "professional" and mention.get("role"):
+                role_notes[author][(mention["role"], mention["note_id"])] = 1
+        total = sum(len(ids) for ids in notes_by_author.values())
+        for author, note_ids in notes_by_author.items():
+            cluster = self._cluster_of_author(author)
+            role = None
+            if written_role[author]:
+                role = _known_role(written_role[author].most_common(1)[0][0], known_roles)
+            if role is None and cluster is not None and cluster.professional:
+                role = cluster.top("role")
+            if role is None:
+                share = Counter(r for r, _ in role_notes[author])
+                for candidate, count in share.most_common():
+                    if candidate != _CASE_HOLDER_ROLE and count >= _AUTHOR_ROLE_NOTES \
+                            and count >= _AUTHOR_ROLE_SHARE * len(note_ids):
+                        role = candidate
+                        break
+            if role is None and (cluster is None or cluster.top("kind", (None, "other")) in (None, "professional")) \
+                    and len(note_ids) >= max(_CASE_HOLDER_NOTES, _CASE_HOLDER_SHARE * total):
+                role = _CASE_HOLDER_ROLE
+            if role is None:
+                continue
+            self.authors_by_role[role].append(author)
+            self.author_days[author] = sorted({day for n in note_ids if (day := _day(self.day.get(n)))})
+            if cluster is not None:
+                self.author_cluster[author] = cluster
+
+    def _cluster_of_author(self, author: str) -> _Cluster | None:
+        """The named person the notes' text makes of an author: same first name and surname,
+        or a first name written alone ("FSW Jane") that no other author shares."""
+        parts = parse_name(author)
+        if parts is None or not parts.first:
+            return None
+        usable = [c for c in self.named if not c.subject and not c.is_child
+                  and c.relationship in ("unknown", "professional")
+                  and c.top("kind", (None, "other")) in (None, "professional")]
+        if parts.last:
+            full = [c for c in usable if c.last and self.names.same_last(c.last, parts.last)
+                    and any(self.names.same_first(f, parts.first) for f in c.firsts)]
+            if full:
+                return max(full, key=lambda c: len(c.mentions))
+        others = {parse_name(a).first for a in set(self.author_of_note.values()) if a != author and parse_name(a)}
+        if parts.first in others:
+            return None
+        alone = [c for c in usable if not c.last and parts.first in c.firsts]
+        return alone[0] if len(alone) == 1 else None
+
+    def _author_holding(self, mention: Mapping[str, Any]) -> _Cluster | None:
+        """The author who holds a professional role written by role only: the note's own
+        author when they hold it ("SW to send mum the minutes"), else the holder who wrote
+        notes nearest in time to this note."""
+        holders = self.authors_by_role.get(mention.get("role") or "")
+        if not holders:
+            return None
+        author = self.author_of_note.get(mention["note_id"])
+        if author not in holders:
+            day = _day(self.day.get(mention["note_id"]))
+            if day is None:
+                return None
+            def distance(name: str) -> tuple[int, int]:
+                days = self.author_days.get(name) or []
+                if not days:
+                    return (10 ** 6, 0)
+                at = bisect.bisect_left(days, day)
+                near = [abs((d - day).days) for d in days[max(0, at - 1):at + 1]]
+                return (min(near), -len(days))
+            author = min(holders, key=distance)
+            if distance(author)[0] >= 10 ** 6:
+                return None
+        cluster = self.author_cluster.get(author)
+        if cluster is None:
+            cluster = self._new(self.named, f"name:{author.lower()}", "named")
+            cluster.fixed_name = author
+            parts = parse_name(author)
+            if parts is not None:
+                cluster.firsts |= {parts.first} if parts.first else set()
+                cluster.last = parts.last
+            self.author_cluster[author] = cluster
+        return cluster
+
     def _add_role_only(self, mention: dict[str, Any]) -> None:
         relationship = mention.get("relationship") or "unknown"
         side = mention.get("side")
         if mention.get("kind") == "professional":
+            author = self._author_holding(mention)
+            if author is not None:
+                author.add(mention)
+                return
             role = mention.get("role")
             holders = [c for c in self.named if c.top("role") == role]
         else:
@@ -712,6 +842,24 @@ class _Resolver:
             cluster = self.person_of_mention.get(mention["id"])
             return cluster.fixed_id if cluster is not None else subject_id
         return subject_id
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _known_role(written: str, known: set[str]) -> str | None:
+    """The role a written job title names: "Social Worker" → "social worker", "MASH Social
+    Worker" → "social worker", "Family Support Worker" → "family support worker"."""
+    written = " ".join(written.lower().split())
+    lowered = {role.lower(): role for role in known | {_CASE_HOLDER_ROLE}}
+    if written in lowered:
+        return lowered[written]
+    inside = [role for low, role in lowered.items() if re.search(rf"\b{re.escape(low)}\b", written)]
+    return max(inside, key=len) if inside else None
 
 
 def _dob_young(dob: str | None, latest: str | None) -> bool:

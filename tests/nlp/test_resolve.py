@@ -249,3 +249,36 @@ def test_the_police_is_the_one_named_force_and_the_midwife_the_name_beside_her()
     assert person_of(result, force)["name"] == "Northam Police"
     assert person_of(result, midwife)["id"] == person_of(result, helen)["id"]
     assert person_of(result, helen)["kind"] == "professional" and person_of(result, helen)["role"] == "midwife"
+
+
+def test_sw_is_the_social_worker_of_the_time_from_the_note_authors():
+    case = CaseBuilder()
+    for number in range(6):
+        case.note(f"a{number}", f"2022-0{number + 1}-10", "Home visit. SW saw the children.")
+        case.note(f"b{number}", f"2023-0{number + 1}-10", "Home visit. SW saw the children.")
+    case.note("fsw", "2023-02-20", "Family support session. Advised mum to call SW.")
+    for note in case.facts.notes:
+        note["author"] = {"a": "Joy Adeyemi", "b": "Kate Bailey"}.get(note["id"][0], "Jane Rahman")
+    early = case.mention("a2", "SW", kind="professional", role="social worker", relationship="professional")
+    late = case.mention("b4", "SW", kind="professional", role="social worker", relationship="professional")
+    told = case.mention("fsw", "SW", kind="professional", role="social worker", relationship="professional")
+    result = resolve_case(case.facts)
+    assert person_of(result, early)["name"] == "Joy Adeyemi"
+    assert person_of(result, late)["name"] == "Kate Bailey" == person_of(result, told)["name"]
+    assert person_of(result, late)["kind"] == "professional"
+
+
+def test_a_role_written_with_the_author_and_in_their_notes_is_theirs():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-10", "FSW visit - routines work with mum.")
+    case.note("n2", "2023-01-17", "Core group. The family support worker reported progress.")
+    case.note("n3", "2023-01-20", "Visit. Told mum the FSW will call.")
+    case.facts.notes[0]["author"] = "Megan Green (Family Support Worker)"
+    case.facts.notes[1]["author"] = "Ruth Howard"
+    case.facts.notes[2]["author"] = "Ruth Howard"
+    roles = [case.mention("n1", "FSW", kind="professional", role="family support worker", relationship="professional"),
+             case.mention("n2", "family support worker", kind="professional", role="family support worker",
+                          relationship="professional"),
+             case.mention("n3", "FSW", kind="professional", role="family support worker", relationship="professional")]
+    result = resolve_case(case.facts)
+    assert {person_of(result, m)["name"] for m in roles} == {"Megan Green"}
