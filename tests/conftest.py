@@ -23,3 +23,14 @@ def nlp():
     from nlp.pipeline import load_pipeline
 
     return load_pipeline()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Empty the clipboard before Qt tears down: on the offscreen platform PySide6 6.12 crashes
+    at interpreter exit when a QMimeData set from Python is still on the clipboard (the real
+    xcb platform does not), which would turn a green run into a segfault."""
+    import sys
+
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is not None and widgets.QApplication.instance() is not None:
+        widgets.QApplication.clipboard().clear()
