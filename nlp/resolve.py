@@ -53,6 +53,9 @@ _ADOPTABLE = {"mother", "father", "stepmother", "stepfather", "parent_partner", 
               "aunt", "uncle", "ex_partner_of_parent"}
 # Characters between a role word and a name close enough to suggest they are the same person.
 _ROLE_NAME_REACH = 120
+_SUBJECT_PRONOUN = re.compile(r"\s+(?P<verb>[a-z]+)\b(?:\s+(?:that|to|me|us|the\s+\w+))?\s+"
+                              r"(?P<pronoun>she|her|he|his|him)\b", re.IGNORECASE)
+_FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
 _INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
 _COLLAR = re.compile(r"\b(?:PC|DC|PS|DS|DI|DCI|WPC|Sgt\.?|Sergeant|Constable|Inspector|Det)\s+(\d{2,6})\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
@@ -326,6 +329,8 @@ class _Resolver:
         self.author_days: dict[str, list[date]] = {}
         self.authors_by_role: dict[str, list[str]] = defaultdict(list)
         self.author_cluster: dict[str, _Cluster] = {}
+        self.sideless: list[dict[str, Any]] = []
+        self.person_verbs = _person_verbs()
 
     # -- ordering and sentences -------------------------------------------------------------
 
@@ -370,6 +375,10 @@ class _Resolver:
             self._add_named(mention, parts)
         self.find_author_roles(role_only)
         for mention in role_only:
+            if mention.get("kind") == "family" and mention.get("relationship") in ("grandmother", "grandfather") \
+                    and not mention.get("side") and not mention.get("name"):
+                self.sideless.append(mention)
+                continue
             self._add_role_only(mention)
 
     def _new(self, clusters: list[_Cluster], key: str, hint: str) -> _Cluster:
@@ -664,9 +673,14 @@ class _Resolver:
         "Mum" from then on. When no named person holds the role, the named adult with no
         relationship who is written close to the role word ("Call from Sheila. MGM said..."), or
         who appears in most of the notes that use it (at least two, and half of her own notes), is
-        taken to hold it. A professional role ("the midwife") needs a name written close to it.
-        Each person takes at most one role."""
+        taken to hold it; failing both, the one adult of the right sex who carries the family
+        name of that side (a maternal grandmother named Nowak when mum is Joanne Nowak). Nobody
+        takes a role of the other sex ("Mr", "he said"), a maternal role while carrying only the
+        father's surname, or a parent's partner's role while carrying the mother's own family
+        name. A professional role ("the midwife") needs a name written close to it, never one
+        of the family's surnames. Each person takes at most one role."""
         taken: set[int] = set()
+        surnames = self._family_surnames()
         for role in sorted(self.roles, key=lambda c: -len(c.notes)):
             relationship, side = role.relationship, role.top("side")
             professional = role.professional
@@ -679,23 +693,110 @@ class _Resolver:
                 continue
             role_notes = role.notes
             best: tuple[tuple[int, int], _Cluster] | None = None
+            kin: list[_Cluster] = []
             for cluster in self.named:
                 if id(cluster) in taken or cluster.subject or cluster.is_child \
                         or cluster.relationship != "unknown" or not cluster.firsts and not cluster.last:
                     continue
                 if cluster.professional != professional and not (professional and cluster.top("kind") in (None, "other")):
                     continue
-                if not all(_title_fits(p.title, relationship) for p in cluster.parts):
+                if not self._sex_fits(cluster, relationship):
+                    continue
+                if professional and cluster.last in surnames["any"]:
+                    continue
+                if not professional and not self._surname_fits(cluster, relationship, side, surnames):
                     continue
                 shared = len(cluster.notes & role_notes)
                 close = self._close_together(role, cluster)
+                if not professional and cluster.last and (
+                        side and cluster.last in surnames[side]
+                        or relationship in ("ex_partner_of_parent", "parent_partner") and cluster.last in surnames["half"]):
+                    kin.append(cluster)  # mum's family name; a half-sibling's father's name
                 if not (close or not professional and shared >= 2 and shared * 2 >= len(cluster.notes)):
                     continue
                 if best is None or (close, shared) > best[0]:
                     best = ((close, shared), cluster)
+            if best is None:
+                sure = [c for c in kin if self._pronoun_sex(c) is not None]
+                if len(sure) == 1 or len(kin) == 1:
+                    best = ((0, 0), (sure or kin)[0])
             if best is not None:
                 taken.add(id(best[1]))
                 best[1].take_all(role)
+
+    def _family_surnames(self) -> dict[str, set[str]]:
+        """Surnames of the mother's side, the father's side, the whole family (subject, parents,
+        siblings) and the half-siblings' own, from the named people holding those relationships."""
+        found: dict[str, set[str]] = {"maternal": set(), "paternal": set(), "any": set(), "half": set()}
+        for cluster in self.named:
+            if not cluster.last or cluster.professional:
+                continue
+            relationship = cluster.relationship
+            if relationship == "mother" or cluster.top("side") == "maternal":
+                found["maternal"].add(cluster.last)
+            if relationship == "father" or cluster.top("side") == "paternal":
+                found["paternal"].add(cluster.last)
+            if cluster.subject or relationship not in ("unknown", "professional", "friend"):
+                found["any"].add(cluster.last)
+            if relationship == "half_sibling":
+                found["half"].add(cluster.last)
+        found["half"] -= found["paternal"] | {c.last for c in self.named if c.subject}
+        return found
+
+    @staticmethod
+    def _surname_fits(cluster: _Cluster, relationship: str, side: str | None, surnames: dict[str, set[str]]) -> bool:
+        last = cluster.last
+        if not last:
+            return True
+        if side in ("maternal", "paternal"):
+            # another branch's surname (the father's, a half-sibling's) when this side's is known
+            return last in surnames[side] or not (surnames[side] and last in surnames["any"])
+        if relationship in ("parent_partner", "ex_partner_of_parent"):
+            return last not in surnames["maternal"] or last in surnames["paternal"]
+        return True
+
+    def _sex_fits(self, cluster: _Cluster, relationship: str) -> bool:
+        """A title ("Mr", "Ms") or the pronouns written after the name ("Margaret said she...")
+        rule out a role of the other sex."""
+        if not all(_title_fits(p.title, relationship) for p in cluster.parts):
+            return False
+        sex = self._pronoun_sex(cluster)
+        if sex == "female":
+            return relationship not in _MALE
+        if sex == "male":
+            return relationship not in _FEMALE
+        return True
+
+    def _pronoun_sex(self, cluster: _Cluster) -> str | None:
+        """"female"/"male" when the person's name is the subject of a verb of speech or action
+        followed by a pronoun in the same sentence ("Margaret said she is worried", "Dan told
+        me he...") at least twice, and at least three times in four."""
+        votes: Counter = Counter()
+        for mention in cluster.mentions:
+            if not mention.get("name"):
+                continue
+            text = self.notes.get(mention["note_id"], {}).get("text") or ""
+            end = int(mention["end"])
+            found = _SUBJECT_PRONOUN.match(text, end, self.sentence(mention["note_id"], end)[1])
+            if found and found.group("verb").lower() in self.person_verbs:
+                votes["female" if found.group("pronoun").lower() in _FEMALE_PRONOUNS else "male"] += 1
+        if not votes:
+            return None
+        sex, count = votes.most_common(1)[0]
+        return sex if count >= 2 and count * 4 >= sum(votes.values()) * 3 else None
+
+    def place_sideless_grandparents(self) -> None:
+        """"Nan", "Grandad" with no side: the grandparent named in the same note, else the one the
+        case writes about most (the child's "Nan" is the grandmother around the family)."""
+        for mention in self.sideless:
+            relationship = mention.get("relationship")
+            holders = [c for c in [*self.named, *self.roles] if c.mentions and c.relationship == relationship
+                       and not c.professional]
+            if not holders:
+                self._add_role_only(mention)
+                continue
+            same_note = [c for c in holders if mention["note_id"] in c.notes]
+            max(same_note or holders, key=lambda c: len(c.mentions)).add(mention)
 
     @staticmethod
     def _close_together(role: _Cluster, named: _Cluster) -> int:
@@ -844,6 +945,13 @@ class _Resolver:
         return subject_id
 
 
+@lru_cache(maxsize=1)
+def _person_verbs() -> frozenset[str]:
+    from nlp.entities import PERSON_VERBS_FILE, default_word_list
+
+    return default_word_list(PERSON_VERBS_FILE)
+
+
 def _day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value[:10]) if value else None
@@ -924,6 +1032,7 @@ def resolve_case(rows: CaseRowsLike) -> Resolution:
     resolver.cluster()
     subjects = resolver.find_subjects()
     resolver.adopt_role_clusters()
+    resolver.place_sideless_grandparents()
     resolver.merge_generic_agencies()
     people = resolver.people(subjects)
     subject_id = subjects[0].fixed_id if subjects else None

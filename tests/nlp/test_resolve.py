@@ -282,3 +282,58 @@ def test_a_role_written_with_the_author_and_in_their_notes_is_theirs():
              case.mention("n3", "FSW", kind="professional", role="family support worker", relationship="professional")]
     result = resolve_case(case.facts)
     assert {person_of(result, m)["name"] for m in roles} == {"Megan Green"}
+
+
+def test_nan_is_the_grandmother_around_the_family_and_shares_mums_surname():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Mum (Joanne Nowak) was in. Dad (Steven Shaw) was not.")
+    case.note("n2", "2023-01-09", "MGM visits most days. Paternal grandmother Linda Shaw lives away.")
+    case.note("n3", "2023-01-12", "Margaret Nowak said she is worried. Margaret said she will help.")
+    case.note("n4", "2023-01-20", "Skye went to the park with Nan. The maternal grandmother is a support.")
+    case.mention("n1", "Mum", **mother("Joanne Nowak"))
+    case.mention("n1", "Joanne Nowak", **mother("Joanne Nowak"))
+    case.mention("n1", "Dad", kind="family", role="father", relationship="father", name="Steven Shaw")
+    case.mention("n1", "Steven Shaw", kind="family", role="father", relationship="father", name="Steven Shaw")
+    maternal = {"kind": "family", "role": "maternal grandmother", "relationship": "grandmother", "side": "maternal"}
+    mgm = [case.mention("n2", "MGM", **maternal), case.mention("n4", "maternal grandmother", **maternal)]
+    linda = case.mention("n2", "Linda Shaw", kind="family", role="paternal grandmother", relationship="grandmother",
+                         side="paternal", name="Linda Shaw")
+    margaret = case.mention("n3", "Margaret Nowak", name="Margaret Nowak")
+    case.mention("n3", "Margaret", nth=1, name="Margaret")
+    nan = case.mention("n4", "Nan", kind="family", role="grandmother", relationship="grandmother")
+    result = resolve_case(case.facts)
+    person = person_of(result, margaret)
+    assert {person_of(result, m)["id"] for m in [*mgm, nan]} == {person["id"]}
+    assert person["relationship"] == "grandmother" and person["side"] == "maternal"
+    assert person_of(result, linda)["id"] != person["id"]
+
+
+def test_a_man_never_takes_a_grandmother_role_and_a_half_siblings_surname_marks_the_ex_partner():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Mum (Joanne Nowak) spoke. Lily Iqbal (12) is Skye's half-sister.")
+    case.note("n2", "2023-01-09", "Nathan Iqbal said he wants contact. Nathan said he is angry. MGM was there.")
+    case.note("n3", "2023-01-12", "Mum's ex-partner has been texting her.")
+    case.mention("n1", "Mum", **mother("Joanne Nowak"))
+    case.mention("n1", "Joanne Nowak", **mother("Joanne Nowak"))
+    case.mention("n1", "Lily Iqbal", name="Lily Iqbal", kind="family", relationship="half_sibling", age=12,
+                 child=True)
+    nathan = case.mention("n2", "Nathan Iqbal", name="Nathan Iqbal")
+    case.mention("n2", "Nathan", nth=1, name="Nathan")
+    mgm = case.mention("n2", "MGM", kind="family", role="maternal grandmother", relationship="grandmother",
+                       side="maternal")
+    ex = case.mention("n3", "ex-partner", kind="family", role="ex-partner", relationship="ex_partner_of_parent")
+    result = resolve_case(case.facts)
+    assert person_of(result, mgm)["id"] != person_of(result, nathan)["id"]
+    assert person_of(result, ex)["id"] == person_of(result, nathan)["id"]
+    assert person_of(result, nathan)["relationship"] == "ex_partner_of_parent"
+
+
+def test_a_professional_role_never_goes_to_a_name_the_family_carries():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Skye Shaw (9) and Freya Shaw were home. Skye said her teacher is kind.")
+    case.mention("n1", "Skye Shaw", name="Skye Shaw", age=9, child=True)
+    freya = case.mention("n1", "Freya Shaw", name="Freya Shaw")
+    teacher = case.mention("n1", "teacher", kind="professional", role="teacher", relationship="professional")
+    result = resolve_case(case.facts)
+    assert person_of(result, teacher)["id"] != person_of(result, freya)["id"]
+    assert person_of(result, freya)["kind"] != "professional"
