@@ -234,7 +234,7 @@ class ContextEngine:
             for rule in trigger.rules:
                 if rule.direction in ("terminate", "pseudo"):
                     continue
-                if overlaps and not rule.inside:
+                if overlaps and not rule.inside and not self._leads_into(rule, trigger, start, end):
                     continue  # part of the mention's own words ("was not brought", "no longer drinking")
                 if rule.direction in ("forward", "bidirectional") and end > trigger.end and (
                         overlaps or start >= trigger.end):
@@ -247,6 +247,18 @@ class ContextEngine:
                     if min(end, trigger.start) > limit:
                         self._apply(flags, rule.category)
         return flags
+
+    @staticmethod
+    def _leads_into(rule: ContextRule, trigger: _Trigger, start: int, end: int) -> bool:
+        """Whether a trigger starts outside the mention and runs into it.
+
+        "not engaging" is one trigger, yet in "not engaging well with the worker" its "not"
+        stands before the mention "engaging well with": the trigger words that are not the
+        mention's own still apply to it (and symmetrically for a backward trigger that starts
+        inside the mention and runs on past its end)."""
+        if rule.direction in ("forward", "bidirectional") and trigger.start < start < trigger.end < end:
+            return True
+        return rule.direction in ("backward", "bidirectional") and start < trigger.start < end < trigger.end
 
     @staticmethod
     def _apply(flags: dict[str, object], category: str) -> None:

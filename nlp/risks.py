@@ -524,7 +524,13 @@ class RiskFinder:
         standing = [
             span for _, span in strengths if not assess_span(doc, span.start_char, span.end_char)["negated"]
         ]
-        risks = [(rule, span) for rule, span in risks if not any(_outweighs(other, span) for other in standing)]
+        # A concern the same words say is over ("home conditions have improved") is kept as a
+        # negated concern beside the strength, so the Risks view can show it was looked at.
+        risks = [
+            (rule, span) for rule, span in risks
+            if not any(_outweighs(other, span) for other in standing)
+            or assess_span(doc, span.start_char, span.end_char)["negated"]
+        ]
         strengths = [
             (rule, span) for rule, span in strengths if not any(_outweighs(other, span, True) for _, other in risks)
         ]
