@@ -40,8 +40,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from spacy.tokens import Doc
+from spacy.util import get_package_path
 
 RULES_FILE = "context_rules.jsonl"
 
@@ -155,6 +157,73 @@ class _Trigger:
 _TOKEN_RE = re.compile(r"\w+(?:'\w+)*|[^\w\s]")
 
 
+# --- swapped letters ---------------------------------------------------------------------------
+
+_LONG_WORD_RE = re.compile(r"[A-Za-z]{6,}")
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The lower-cased words of the base model's vocabulary (about 85,000): real words that
+    must never be taken for a misspelling ("complaint" is not a slip for "compliant").
+
+    Empty when the model's strings table cannot be found; then nothing is corrected."""
+    from nlp.pipeline import BASE_MODEL  # the pipeline module imports no component at load
+
+    try:
+        root = Path(get_package_path(BASE_MODEL))
+    except (ImportError, OSError):
+        return frozenset()
+    for path in (*root.glob("vocab/strings.json"), *root.glob("*/vocab/strings.json")):
+        strings = json.loads(path.read_text(encoding="utf-8"))
+        return frozenset(word.lower() for word in strings if isinstance(word, str) and word.isalpha())
+    return frozenset()
+
+
+class SwappedLetters:
+    """Corrects the commonest typing slip, two neighbouring letters swapped ("concenrs",
+    "appointmetns", "heaivly"), in the words a rule set looks for.
+
+    Only words of six letters or more, only inside the word (first and last letters kept), and
+    never into or out of a real word. A swap keeps the text's length, so every offset stays
+    valid and the corrected text can be matched in place of the original."""
+
+    def __init__(self, words: Iterable[str], known: frozenset[str] | None = None) -> None:
+        known = english_words() if known is None else known
+        targets = {w.lower() for w in words if len(w) >= 6 and w.isalpha()}
+        corrections: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        if known:
+            for word in targets:
+                for i in range(1, len(word) - 2):
+                    slip = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+                    if slip == word or slip in known or slip in targets:
+                        continue
+                    if corrections.get(slip, word) != word:
+                        ambiguous.add(slip)
+                    corrections[slip] = word
+        self.corrections = {slip: word for slip, word in corrections.items() if slip not in ambiguous}
+
+    def __contains__(self, word: str) -> bool:
+        return word.lower() in self.corrections
+
+    def fix(self, text: str) -> str:
+        """``text`` with known slips corrected (same length, the original's capitals kept)."""
+        if not self.corrections:
+            return text
+
+        def correct(match: re.Match[str]) -> str:
+            word = match.group()
+            right = self.corrections.get(word.lower())
+            if right is None:
+                return word
+            if word.isupper():
+                return right.upper()
+            return right[0].upper() + right[1:] if word[0].isupper() else right
+
+        return _LONG_WORD_RE.sub(correct, text)
+
+
 def _literal_regex(literals: Iterable[str]) -> re.Pattern[str]:
     """One regex for all literal phrases, built as a prefix tree so scanning stays fast.
 
@@ -196,11 +265,13 @@ class ContextEngine:
             else:
                 self._patterns.append((re.compile(rule.pattern, re.IGNORECASE), rule))
         self._literal_re = _literal_regex(self._by_literal) if self._by_literal else None
+        self.spelling = SwappedLetters(
+            word for literal in self._by_literal for word in re.findall(r"[a-z]+", literal))
         self.sentence_triggers = lru_cache(maxsize=8192)(self._sentence_triggers)
 
     def _sentence_triggers(self, sentence: str) -> tuple[tuple[_Trigger, ...], tuple[int, ...]]:
         """Triggers (longest first, no overlaps) and token starts for one sentence."""
-        normal = sentence.replace("’", "'")
+        normal = self.spelling.fix(sentence.replace("’", "'"))
         lowered = normal.lower()
         found: list[_Trigger] = []
         if self._literal_re is not None:
@@ -250,12 +321,15 @@ class ContextEngine:
 
     @staticmethod
     def _leads_into(rule: ContextRule, trigger: _Trigger, start: int, end: int) -> bool:
-        """Whether a trigger starts outside the mention and runs into it.
+        """Whether a negation trigger starts outside the mention and runs into it.
 
         "not engaging" is one trigger, yet in "not engaging well with the worker" its "not"
-        stands before the mention "engaging well with": the trigger words that are not the
+        stands before the mention "engaging well with": the negating words that are not the
         mention's own still apply to it (and symmetrically for a backward trigger that starts
-        inside the mention and runs on past its end)."""
+        inside the mention and runs on past its end). Only negation: in "has stopped smoking"
+        the words outside the mention ("has") say nothing of their own."""
+        if rule.category != NEGATED:
+            return False
         if rule.direction in ("forward", "bidirectional") and trigger.start < start < trigger.end < end:
             return True
         return rule.direction in ("backward", "bidirectional") and start < trigger.start < end < trigger.end

@@ -26,7 +26,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component writes)
-from nlp.context import assess_span, status_of
+from nlp.context import SwappedLetters, assess_span, status_of
 
 RISK_CATEGORIES: tuple[str, ...] = (
     "alcohol_misuse", "drug_misuse", "domestic_abuse", "mental_health", "learning_disability",
@@ -457,6 +457,22 @@ def _check_risk(taxonomy: dict[str, CategoryCodes]) -> Callable[[dict[str, Any]]
     return check
 
 
+def _rule_words(rules: Iterable[dict[str, Any]]) -> set[str]:
+    """Every word the rules look for: their phrases' words and the words listed in patterns."""
+    words: set[str] = set()
+    for rule in rules:
+        for phrase in rule.get("phrases", []):
+            words.update(phrase.lower().split())
+        for pattern in rule.get("patterns", []):
+            for token in pattern:
+                for value in token.values():
+                    if isinstance(value, str):
+                        words.add(value.lower())
+                    elif isinstance(value, dict):
+                        words.update(v.lower() for v in value.get("IN", []) if isinstance(v, str))
+    return words
+
+
 def _check_strength(row: dict[str, Any]) -> str | None:
     if row.get("category") not in STRENGTH_CATEGORIES:
         return f"unknown strength category {row.get('category')!r}"
@@ -500,6 +516,23 @@ class RiskFinder:
         self.strength_rules = strength_rules
         self._risks = RuleMatcher(self._vocab, self._make_doc, risk_rules)
         self._strengths = RuleMatcher(self._vocab, self._make_doc, strength_rules)
+        self._spelling = SwappedLetters(_rule_words(risk_rules + strength_rules))
+
+    def _matches(self, matcher: RuleMatcher, doc: Doc, fixed: Doc | None) -> list[tuple[dict[str, Any], Span]]:
+        """``matcher`` over the doc, or over its spelling-corrected twin mapped back onto it."""
+        if fixed is None:
+            return matcher(doc)
+        return [(rule, doc[span.start: span.end]) for rule, span in matcher(fixed)]
+
+    def _spelling_fixed(self, doc: Doc) -> Doc | None:
+        """The doc's words with swapped letters corrected ("missed two appointmetns"), tokenised
+        alike so spans carry over by token index; None when nothing needs correcting."""
+        if not any(token.lower_ in self._spelling for token in doc if len(token) >= 6):
+            return None
+        fixed = self._make_doc(self._spelling.fix(doc.text))
+        if [len(t) for t in fixed] != [len(t) for t in doc]:
+            return None
+        return fixed
 
     def __call__(self, doc: Doc) -> Doc:
         everyone = person_mentions(doc)
@@ -510,10 +543,12 @@ class RiskFinder:
         def inside(span: Span, ranges: Sequence[tuple[int, int]]) -> bool:
             return any(a <= span.start_char and span.end_char <= b for a, b in ranges)
 
-        strengths = [(rule, span) for rule, span in self._strengths(doc) if not inside(span, services)]
+        fixed = self._spelling_fixed(doc)
+        strengths = [(rule, span) for rule, span in self._matches(self._strengths, doc, fixed)
+                     if not inside(span, services)]
         risks = [
             (rule, span)
-            for rule, span in self._risks(doc)
+            for rule, span in self._matches(self._risks, doc, fixed)
             if not inside(span, services) and not _names_a_category(span)
         ]
         # Where a protective statement and a concern share words, the longer reading wins:
