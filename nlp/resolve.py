@@ -49,6 +49,10 @@ _IN_HOUSEHOLD_BY_DEFAULT = {"mother", "stepmother", "stepfather", "parent_partne
 _OUTSIDE = {"professional", "agency"}
 _TALLIED = ("relationship", "role", "side", "kind")
 # Roles one person holds in a family, so a named adult can be inferred to hold them.
+# Kinship words that change meaning with whose they are ("her father" said by mum is the
+# child's maternal grandfather): relationship of the word → relationship through a parent.
+_COMPOSABLE = {"mother": "grandmother", "father": "grandfather", "sibling": "sibling",
+               "parent_partner": "parent_partner", "ex_partner_of_parent": "ex_partner_of_parent"}
 _ADOPTABLE = {"mother", "father", "stepmother", "stepfather", "parent_partner", "grandmother", "grandfather",
               "aunt", "uncle", "ex_partner_of_parent"}
 # Characters between a role word and a name close enough to suggest they are the same person.
@@ -330,6 +334,7 @@ class _Resolver:
         self.authors_by_role: dict[str, list[str]] = defaultdict(list)
         self.author_cluster: dict[str, _Cluster] = {}
         self.sideless: list[dict[str, Any]] = []
+        self.possessed: list[tuple[dict[str, Any], Mapping[str, Any]]] = []
         self.person_verbs = _person_verbs()
 
     # -- ordering and sentences -------------------------------------------------------------
@@ -374,12 +379,81 @@ class _Resolver:
         for mention, parts in sorted(named, key=completeness):
             self._add_named(mention, parts)
         self.find_author_roles(role_only)
+        by_note: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for mention in self.rows.mentions:
+            by_note[mention["note_id"]].append(mention)
         for mention in role_only:
+            possessor = self._possessor(mention, by_note[mention["note_id"]])
+            if possessor is not None:
+                whose = self._relative_of(mention, possessor)
+                if whose == "drop":
+                    continue
+                if whose == "named":
+                    self.possessed.append((mention, possessor))
+                    continue
             if mention.get("kind") == "family" and mention.get("relationship") in ("grandmother", "grandfather") \
                     and not mention.get("side") and not mention.get("name"):
                 self.sideless.append(mention)
                 continue
             self._add_role_only(mention)
+
+    # -- whose relative: "her father", "Lily's father" ----------------------------------------
+
+    def _possessor(self, mention: Mapping[str, Any], note_mentions: Sequence[Mapping[str, Any]]
+                   ) -> Mapping[str, Any] | None:
+        """The person a kinship word belongs to: the mention written just before "'s" ("Lily's
+        father", "mum's sister"), or for "her"/"his" the last person named before it in the
+        sentence ("Mum said her father drank")."""
+        if mention.get("kind") != "family" or mention.get("relationship") not in _COMPOSABLE:
+            return None
+        text = self.notes.get(mention["note_id"], {}).get("text") or ""
+        start = int(mention["start"])
+        before = text[max(0, start - 40):start]
+        people = [m for m in note_mentions if m.get("kind") != "agency" and not m.get("group")
+                  and int(m["end"]) <= start and m["id"] != mention["id"]]
+        apostrophe = re.search(r"['’]s\s+$", before)
+        if apostrophe:
+            at = start - len(before) + apostrophe.start()
+            return next((m for m in people if int(m["end"]) == at), None)
+        if re.search(r"\b(?:her|his)\s+$", before, re.IGNORECASE):
+            sentence_start = self.sentence(mention["note_id"], start)[0]
+            inside = [m for m in people if int(m["start"]) >= sentence_start]
+            return max(inside, key=lambda m: int(m["start"])) if inside else None
+        return None
+
+    @staticmethod
+    def _relative_of(mention: dict[str, Any], possessor: Mapping[str, Any]) -> str:
+        """Re-read a kinship word through its possessor: a parent's father is a grandfather on
+        that parent's side ("composed"); a professional's relatives are nobody in the case
+        ("drop"); a named person's are the child's only if that person is the child ("named",
+        decided once the subject is known); anyone else's are kept as written ("kept")."""
+        relationship = possessor.get("relationship")
+        if possessor.get("kind") == "professional":
+            return "drop"
+        if relationship in ("mother", "father") and not possessor.get("child"):
+            if mention["relationship"] in ("parent_partner", "ex_partner_of_parent"):
+                return "kept"  # "Mum said her partner...": already the parent's partner
+            side = "maternal" if relationship == "mother" else "paternal"
+            composed = _COMPOSABLE[mention["relationship"]]
+            word = (mention.get("text") or "").lower()
+            if mention["relationship"] == "sibling":
+                composed = "aunt" if any(w in word for w in ("sister", "sis")) else \
+                    "uncle" if "brother" in word else "other_relative"
+            mention.update(relationship=composed, side=side, role=f"{side} {composed.replace('_', ' ')}")
+            return "composed"
+        if possessor.get("name") and relationship in (None, "unknown"):
+            return "named"
+        if relationship not in (None, "unknown"):
+            return "drop"  # "Mum's partner's mother", "Nan's sister": not the child's own
+        return "kept"
+
+    def place_possessed(self) -> None:
+        """Kinship words owned by a named person ("Lily's father", "Nathan is at his mum's"):
+        the child's own relatives when that person is the subject child, else nobody's."""
+        for mention, possessor in self.possessed:
+            holder = next((c for c in self.named if any(m["id"] == possessor["id"] for m in c.mentions)), None)
+            if holder is not None and holder.subject:
+                self._add_role_only(mention)
 
     def _new(self, clusters: list[_Cluster], key: str, hint: str) -> _Cluster:
         cluster = _Cluster(key, hint)
@@ -1031,6 +1105,7 @@ def resolve_case(rows: CaseRowsLike) -> Resolution:
     resolver = _Resolver(rows)
     resolver.cluster()
     subjects = resolver.find_subjects()
+    resolver.place_possessed()
     resolver.adopt_role_clusters()
     resolver.place_sideless_grandparents()
     resolver.merge_generic_agencies()

@@ -337,3 +337,26 @@ def test_a_professional_role_never_goes_to_a_name_the_family_carries():
     result = resolve_case(case.facts)
     assert person_of(result, teacher)["id"] != person_of(result, freya)["id"]
     assert person_of(result, freya)["kind"] != "professional"
+
+
+def test_whose_relative_a_kinship_word_is():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Dad (Steven Shaw) visits. Skye Shaw (9) said her father is kind.")
+    case.note("n2", "2023-01-09", "Mum said her father was an alcoholic. Lily's father is Nathan Iqbal.")
+    case.note("n3", "2023-01-12", "Mum said Paul Marsh is staying at his mum's house.")
+    case.mention("n1", "Dad", kind="family", role="father", relationship="father", name="Steven Shaw")
+    dad = case.mention("n1", "Steven Shaw", kind="family", role="father", relationship="father", name="Steven Shaw")
+    case.mention("n1", "Skye Shaw", name="Skye Shaw", age=9, child=True)
+    skyes = case.mention("n1", "father", kind="family", role="father", relationship="father")
+    case.mention("n2", "Mum", **mother())
+    grandad = case.mention("n2", "father", kind="family", role="father", relationship="father")
+    case.mention("n2", "Lily", name="Lily")
+    lilys = case.mention("n2", "father", nth=1, kind="family", role="father", relationship="father")
+    case.mention("n3", "Mum", **mother())
+    case.mention("n3", "Paul Marsh", name="Paul Marsh")
+    his_mum = case.mention("n3", "mum", kind="family", role="mother", relationship="mother")
+    result = resolve_case(case.facts)
+    assert person_of(result, skyes)["id"] == person_of(result, dad)["id"]
+    grandfather = person_of(result, grandad)
+    assert (grandfather["relationship"], grandfather["side"]) == ("grandfather", "maternal")
+    assert person_of(result, lilys) is None and person_of(result, his_mum) is None
