@@ -53,11 +53,12 @@ class GeneratedCase:
         return self.cast.people["child"]
 
 
-def build_case(notes: int = 600, seed: int = 7, *, held_out: bool = False) -> GeneratedCase:
+def build_case(notes: int = 600, seed: int = 7, *, held_out: bool = False, typo_rate: float = 0.006) -> GeneratedCase:
     """The case for ``seed`` with ``notes`` current notes (distinct ids), deterministic for a seed.
 
     ``held_out`` cases may also use the phrasings set aside for evaluation (banks.HELD_OUT_SHARE);
-    development cases (the default: demo, tests, benchmark) never do."""
+    development cases (the default: demo, tests, benchmark) never do. ``typo_rate`` is the share of
+    words given a typical typo (0 for a clean case, as the phrase-bank audit uses)."""
     if notes < 1:
         raise ValueError("a case needs at least one note")
     rng = random.Random(seed)
@@ -67,7 +68,7 @@ def build_case(notes: int = 600, seed: int = 7, *, held_out: bool = False) -> Ge
     today = end + timedelta(days=rng.randrange(3, 20))
     cast = build_cast(rng, banks, start, end)
     story = build_story(rng, cast, start, end)
-    composer = Composer(cast, rng, held_out=held_out)
+    composer = Composer(cast, rng, typo_rate=typo_rate, held_out=held_out)
 
     key_plans = list(story.plans)
     if notes < len(key_plans):

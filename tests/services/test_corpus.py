@@ -180,3 +180,38 @@ def test_held_out_phrasings_appear_only_in_held_out_cases(monkeypatch):
     used.clear()
     build_case(notes=150, seed=7, held_out=True)
     assert held_out & set(used)
+
+
+@pytest.mark.parametrize("seed,held_out", [(7, False), (1729, True)])
+def test_the_gold_marks_every_risk_statement_the_audit_finds(seed, held_out):
+    """Every risk keyword sits inside a gold risk or strength span (or is allowed with a reason),
+    every negated risk names the risk, and every uncertain or historical label has the words
+    that make it so."""
+    from services.corpus.audit import audit_gold, unmarked_statuses, unnamed_negations
+
+    gold = build_gold(build_case(notes=200, seed=seed, held_out=held_out, typo_rate=0))
+    assert [(hit.word, hit.sentence) for hit in audit_gold(gold)] == []
+    assert [row["text"] for row in unnamed_negations(gold)] == []
+    assert [(row["status"], row["text"]) for row in unmarked_statuses(gold)] == []
+
+
+def test_the_audit_lists_a_risk_statement_left_unannotated():
+    from services.corpus.audit import audit_gold, unmarked_statuses, unnamed_negations
+
+    text = "Mum said she had been drinking. No concerns raised. Dad said he was scared."
+    gold = {"notes": {"n1": {"text": text}},
+            "risks": [{"note_id": "n1", "start": 32, "end": 50, "text": "No concerns raised", "negated": True,
+                       "uncertain": False, "historical": False, "status": "negated"},
+                      {"note_id": "n1", "start": 52, "end": 75, "text": text[52:75], "negated": False,
+                       "uncertain": True, "historical": False, "status": "uncertain"}],
+            "strengths": []}
+    assert [hit.word for hit in audit_gold(gold)] == ["drinking"]
+    assert [row["text"] for row in unnamed_negations(gold)] == ["No concerns raised"]
+    assert [row["status"] for row in unmarked_statuses(gold)] == ["uncertain"]
+
+
+def test_negated_risks_are_written_many_ways():
+    gold = build_gold(build_case(notes=600, seed=7))
+    negated = {row["text"].split()[0].lower() for row in gold["risks"] if row["negated"]}
+    assert len([row for row in gold["risks"] if row["negated"]]) >= 60
+    assert {"no", "mum", "there"} <= negated and len(negated) >= 10
