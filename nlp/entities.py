@@ -54,6 +54,13 @@ _CUE_SCOPES = ("sentence", "preceding")
 
 # Entity labels the base model gives a child's first name by mistake.
 _NEVER_NAME_LABELS = {"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL"}
+# Labels of words that are never a person's name written as a subject or in a list. Not "GPE":
+# the base model gives children's first names that label as often as towns ("Aaliyah", "Olivia").
+_PLACE_LABELS = {"LOC", "FAC", "NORP"}
+# Lower-case words after a capitalised word that make it a place ("the Meadows estate").
+_PLACE_AFTER = {"estate", "area", "ward"}
+# Words before a name that make the role an unspecified person ("a neighbour", "an ex-partner").
+_INDEFINITE = {"a", "an", "another", "any"}
 # Parts of speech a name written after a role word can never be.
 _NOT_NAME_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART", "NUM", "ADV", "PUNCT"}
 
@@ -372,6 +379,14 @@ class EntityRecogniser:
                 and token.lower_ not in self._role_words and token.lower_ not in self.not_names
                 and token.pos_ not in _NOT_NAME_POS)
 
+    def _is_place(self, doc: Doc, start: int, end: int) -> bool:
+        """A town after an address ("41 Coronation Street, Redfield") or a named estate ("the
+        Meadows estate") is a place, whatever the base model calls it."""
+        if start >= 2 and doc[start - 1].text == "," and doc[start - 2].is_title \
+                and doc[start - 2].lower_ in self.not_names:
+            return True
+        return end < len(doc) and doc[end].lower_ in _PLACE_AFTER
+
     def _model_names(self, doc: Doc, taken: list[bool]) -> list[_Found]:
         """Names from the base model's ``PERSON`` entities, minus role words and tokens the rules
         already hold ("Mum Sarah" gives the name "Sarah"; "Mum" alone gives none)."""
@@ -394,6 +409,8 @@ class EntityRecogniser:
             while end > tokens[0].i + 1 and (doc[end - 1].text == "-" or doc[end - 1].lower_ in self._role_words):
                 end -= 1
             span = doc[tokens[0].i:end]
+            if self._is_place(doc, span.start, span.end):
+                continue
             found.append(_Found(span, kind="other", name=span.text, is_name=True))
             taken[span.start:span.end] = [True] * len(span)
         return found
@@ -401,7 +418,8 @@ class EntityRecogniser:
     def _untagged_names(self, doc: Doc, taken: list[bool], known: set[str]) -> list[_Found]:
         """Names the base model missed or mislabelled (a child's first name as ``ORG``/``GPE``):
         up to three name-like words that the text treats as a person ("Jade said", "Tyler (7)",
-        "Tyler Jones DOB ...") or that repeat a name already found in the note."""
+        "Tyler Jones DOB ...", a proper noun as the subject of a verb: "Riley was in his room")
+        or that repeat a name already found in the note."""
         found: list[_Found] = []
         for _pass in range(2):  # the second pass finds earlier repeats of names cued later on
             index = 0
@@ -413,23 +431,61 @@ class EntityRecogniser:
                 while end < len(doc) and end - index < 3 and not taken[end] and self._name_like(doc[end]):
                     end += 1
                 span = doc[index:end]
-                if span[0].text in known or self._person_cue_after(doc, end):
+                if self._is_place(doc, index, end):
+                    index = end
+                    continue
+                if span[0].text in known or self._person_cue_after(doc, end, index):
                     found.append(_Found(span, kind="other", name=span.text, is_name=True))
                     taken[index:end] = [True] * (end - index)
                     known.add(span[0].text)
                 index = end
         return found
 
-    def _person_cue_after(self, doc: Doc, end: int) -> bool:
+    def _person_cue_after(self, doc: Doc, end: int, start: int | None = None) -> bool:
         following = doc[end:end + 3]
         if not len(following):
             return False
         first = following[0]
         if first.lower_ in self.person_verbs or first.text in ("DOB", "D.O.B", "D.O.B."):
             return True
+        if start is not None and doc[start].pos_ == "PROPN" and doc[start].ent_type_ not in _PLACE_LABELS \
+                and first.tag_ in ("VBD", "VBZ", "MD") and first.dep_ in ("ROOT", "aux", "auxpass"):
+            return True  # "Riley was in his bedroom", "Olivia sleeps in her cot"
         if first.lower_ == "born" or len(following) >= 2 and first.lower_ in ("aged", "age") and following[1].like_num:
             return True
         return len(following) >= 3 and first.text == "(" and following[1].like_num and following[2].text == ")"
+
+    def _names_in_lists(self, doc: Doc, found: list[_Found], taken: list[bool]) -> list[_Found]:
+        """Names listed with a person ("Present: Mum, Lily and Aaliyah", "Father of Lily Parker
+        and Aaliyah"): a proper noun joined by "and" or a comma to a person is one too."""
+        extra: list[_Found] = []
+        people = [item for item in found if item.kind != "agency" and not item.group]
+        queue = list(people)
+        while queue:
+            item = queue.pop()
+            for direction in (1, -1):
+                joint = item.span.end if direction == 1 else item.span.start - 1
+                if not 0 <= joint < len(doc) or doc[joint].lower_ not in (",", "and", "&"):
+                    continue
+                first = joint + direction
+                if not 0 <= first < len(doc) or taken[first] or not self._listed_name(doc[first]):
+                    continue
+                last = first
+                while 0 <= last + direction < len(doc) and abs(last + direction - first) < 2 \
+                        and not taken[last + direction] and self._listed_name(doc[last + direction]):
+                    last += direction
+                begin, end = min(first, last), max(first, last) + 1
+                if self._is_place(doc, begin, end):
+                    continue
+                new = _Found(doc[begin:end], kind="other", name=doc[begin:end].text, is_name=True)
+                taken[begin:end] = [True] * (end - begin)
+                extra.append(new)
+                queue.append(new)
+        return extra
+
+    def _listed_name(self, token: Token) -> bool:
+        return self._name_like(token) and token.ent_type_ not in _NEVER_NAME_LABELS | _PLACE_LABELS \
+            and (token.pos_ in ("PROPN", "") or token.ent_type_ == "PERSON")
 
     def _names_after_roles(self, doc: Doc, found: list[_Found], taken: list[bool]) -> list[_Found]:
         """Untagged names written straight after a role ("maternal grandmother Pat", "Mum
@@ -464,6 +520,14 @@ class EntityRecogniser:
                 taken[begin:end] = [True] * (end - begin)
         return extra
 
+    @staticmethod
+    def _unspecified(doc: Doc, item: _Found) -> bool:
+        """"A neighbour said...", "a caution for assault on an ex-partner": a role with an
+        indefinite article and no name is nobody in particular, not a person in the case."""
+        if item.is_name or item.linked is not None or item.kind == "agency" or item.group:
+            return False
+        return item.span.start > 0 and doc[item.span.start - 1].lower_ in _INDEFINITE
+
     # -- linking ----------------------------------------------------------------------------
 
     @staticmethod
@@ -480,7 +544,11 @@ class EntityRecogniser:
         return None
 
     def _link(self, doc: Doc, found: list[_Found]) -> None:
-        for left, right in zip(found, found[1:]):
+        """Link roles to the names written beside them; a role straight before a name ("HV
+        Megan") is linked first, so a comma list ("Nisha Evans, HV Megan") does not take it."""
+        pairs = list(zip(found, found[1:]))
+        ranked = sorted(pairs, key=lambda pair: self._adjacent(doc, *pair) == "comma")
+        for left, right in ranked:
             if left.group or right.group or left.linked or right.linked:
                 continue
             how = self._adjacent(doc, left, right)
@@ -643,10 +711,12 @@ class EntityRecogniser:
         found += self._untagged_names(doc, taken, known)
         found.sort(key=lambda f: f.span.start)
         found += self._names_after_roles(doc, found, taken)
+        found += self._names_in_lists(doc, found, taken)
         found.sort(key=lambda f: f.span.start)
         self._link(doc, found)
         self._link_copula(doc, found)
         self._professional_by_agency(doc, found)
+        found = [item for item in found if not self._unspecified(doc, item)]
         rows = []
         for item in found:
             row = item.row()

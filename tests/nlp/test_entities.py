@@ -192,3 +192,29 @@ def test_pipeline_round_trips_through_disk(tmp_path, blank):
     reloaded = spacy.load(tmp_path / "pipeline")
     text = "PC 1234 attended and spoke to Mum."
     assert reloaded(text)._.mentions == blank(text)._.mentions
+
+
+def test_a_town_after_an_address_and_a_named_estate_are_places(nlp):
+    found = mentions(nlp, "Visited 41 Coronation Street, Redfield. Dan is at his mum's on the Meadows estate.")
+    assert "Redfield" not in found and "Meadows" not in found
+
+
+def test_a_verb_starting_a_note_is_not_part_of_a_name(nlp):
+    found = mentions(nlp, "Rang Joanne Nowak - no answer.")
+    assert "Joanne Nowak" in found and not any(text.startswith("Rang") for text in found)
+
+
+def test_names_the_model_misses_as_subjects_and_in_lists(nlp):
+    found = mentions(nlp, "Present: Mum, Lily and Aaliyah. Olivia was being held by mum.")
+    assert found["Aaliyah"]["name"] == "Aaliyah" and found["Olivia"]["name"] == "Olivia"
+
+
+def test_an_unspecified_role_is_nobody_in_particular(nlp):
+    found = mentions(nlp, "A neighbour said mum had gone out. He has a caution for assault on an ex-partner.")
+    assert "neighbour" not in found and "ex-partner" not in found and "mum" in found
+
+
+def test_a_role_straight_before_a_name_is_linked_before_a_comma_list(blank):
+    found = mentions(blank, "Present: Nisha Evans, HV Megan Fisher, Mum.")
+    assert found["HV"]["name"] == "Megan Fisher"
+    assert found["Nisha Evans"]["role"] != "health visitor"
