@@ -49,7 +49,7 @@ STRENGTH_RULES_FILE = "strength_patterns.jsonl"
 TAXONOMY_FILE = "risk_taxonomy.tsv"
 
 _MATCH_KEYS = {"phrases", "patterns"}
-_RISK_KEYS = _MATCH_KEYS | {"category", "about", "perpetrator", "cin_code", "umbrella", "comment"}
+_RISK_KEYS = _MATCH_KEYS | {"category", "about", "perpetrator", "cin_code", "umbrella", "only_negated", "comment"}
 _STRENGTH_KEYS = _MATCH_KEYS | {"category", "comment"}
 
 
@@ -448,8 +448,9 @@ def _check_risk(taxonomy: dict[str, CategoryCodes]) -> Callable[[dict[str, Any]]
             return f"'about' must be one of {WHOM}"
         if row.get("perpetrator") is not None and row["perpetrator"] not in PERPETRATORS:
             return f"'perpetrator' must be one of {PERPETRATORS}"
-        if row.get("umbrella") is not None and not isinstance(row["umbrella"], bool):
-            return "'umbrella' must be true or false"
+        for flag in ("umbrella", "only_negated"):
+            if row.get(flag) is not None and not isinstance(row[flag], bool):
+                return f"'{flag}' must be true or false"
         if row.get("cin_code") is not None and row["cin_code"] not in taxonomy[category].labels:
             return f"cin_code {row['cin_code']!r} does not belong to {category}"
         return None
@@ -568,6 +569,12 @@ class RiskFinder:
         ]
         strengths = [
             (rule, span) for rule, span in strengths if not any(_outweighs(other, span, True) for _, other in risks)
+        ]
+        # Words that count only when denied ("no injuries seen", "no further incidents"): said
+        # plainly, an injury may be accidental and an incident may be anything.
+        risks = [
+            (rule, span) for rule, span in risks
+            if not rule.get("only_negated") or assess_span(doc, span.start_char, span.end_char)["negated"]
         ]
         risks = _merge_neighbours(doc, risks)
         strengths = _merge_neighbours(doc, strengths)

@@ -14,6 +14,7 @@ from nlp.context import (
     ContextRuleError,
     assess,
     assess_span,
+    SwappedLetters,
     load_rules,
     parse_rules,
     sentence_bounds,
@@ -321,3 +322,68 @@ def test_any_text_and_span_gives_the_contracted_shape(words, data):
 )
 def test_refusals_promises_and_never(text, target, expected):
     assert status(text, target) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        # clinical ConText sentences: the algorithm is general English
+        ("No evidence of pneumonia.", "pneumonia", "negated"),
+        ("Patient denies chest pain.", "chest pain", "negated"),
+        ("Rule out MI.", "MI", "uncertain"),
+        ("History of asthma.", "asthma", "historical"),
+        ("If symptoms worsen, return to clinic.", "symptoms worsen", "hypothetical"),
+        ("Negative for tuberculosis.", "tuberculosis", "negated"),
+        ("The patient has no fever or chills.", "chills", "negated"),
+        ("Nothing to suggest drug use.", "drug use", "negated"),
+        # denials whose trigger follows the concern
+        ("Private fostering does not apply as grandmother is a relative.", "Private fostering", "negated"),
+        ("Private fostering not applicable.", "Private fostering", "negated"),
+        ("Gran has not seen any signs of drinking.", "signs of drinking", "negated"),
+        # a negation trigger that runs into the mention still negates it, and no further
+        ("Mum is not engaging well with the family support worker.", "engaging well with", "negated"),
+        ("Mum is not engaging with the drug service and drug use continues.", "drug use", "current"),
+        ("Mum has stopped smoking.", "stopped smoking", "current"),
+        # unreported is not absent
+        ("Mum disclosed further incidents that were not reported.", "further incidents", "current"),
+        # plans and conditions
+        ("Should mum resume drinking, the children would be at risk.", "drinking", "hypothetical"),
+        ("Mum agreed to attend the Freedom Programme.", "Freedom Programme", "hypothetical"),
+        ("Mum agreed to a safety plan.", "safety plan", "current"),
+        # reported speech is current; a hedge makes it uncertain
+        ("Mum said she had a few drinks last Friday.", "a few drinks", "current"),
+        ("Mum said she may have had a few drinks.", "a few drinks", "uncertain"),
+        # past background and the present
+        ("There was a DA incident last week.", "DA incident", "current"),
+        # a slip of the keyboard in a trigger
+        ("There are concenrs that Lily is being exploited.", "being exploited", "uncertain"),
+    ],
+)
+def test_more_general_english(text, target, expected):
+    assert status(text, target) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("Family history of diabetes.", "diabetes", "other"),
+        ("Her father had a stroke.", "stroke", "other"),
+        ("Mother has diabetes.", "diabetes", "subject"),
+        ("Mum said she had a few drinks last Friday.", "a few drinks", "subject"),
+    ],
+)
+def test_more_experiencers(text, target, expected):
+    assert experiencer(text, target) == expected
+
+
+def test_swapped_letters_are_corrected_in_place():
+    spelling = SwappedLetters(["concerns", "appointments", "compliant"],
+                              known=frozenset({"concerns", "appointments", "compliant", "complaint"}))
+    text = "Concenrs about missed appointmetns; a complaint was made."
+    fixed = spelling.fix(text)
+    assert fixed == "Concerns about missed appointments; a complaint was made."
+    assert len(fixed) == len(text)
+
+
+def test_no_word_list_means_no_correction():
+    assert SwappedLetters(["concerns"], known=frozenset()).fix("concenrs") == "concenrs"

@@ -300,8 +300,75 @@ def test_custom_rules_are_used(tmp_path):
         {"category": "alcohol_misuse"},
         {"category": "alcohol_misuse", "phrases": ["drunk"], "about": "neighbour"},
         {"category": "alcohol_misuse", "phrases": ["drunk"], "cin_code": "2B"},
+        {"category": "physical_abuse", "phrases": ["injuries"], "only_negated": "yes"},
     ],
 )
 def test_bad_rules_are_refused(row):
     with pytest.raises(ValueError):
         read_risk_rules(json.dumps(row))
+
+
+# --- denials, improvements and slips of the keyboard ----------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("No injuries seen.", "physical_abuse"),
+        ("No marks or bruises were seen on the children.", "physical_abuse"),
+        ("There have been no further incidents.", "domestic_abuse"),
+        ("There is no evidence of DA.", "domestic_abuse"),
+        ("No signs of neglect.", "neglect"),
+        ("Mum denies any drug use.", "drug_misuse"),
+        ("Nil concerns re alcohol.", "alcohol_misuse"),
+        ("No DA reported since the last visit.", "domestic_abuse"),
+        ("She has not seen any signs of drinking.", "alcohol_misuse"),
+        ("Private fostering does not apply as grandmother is a relative.", "privately_fostered"),
+    ],
+)
+def test_a_denied_concern_is_recorded_as_negated(blank, text, category):
+    assert only(run(blank, text)._.risks, category)["status"] == "negated"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jay attended A&E with a wrist injury after falling off his bike.", "No incidents at school this week."],
+)
+def test_words_that_count_only_when_denied(blank, text):
+    assert run(blank, text)._.risks == []
+
+
+def test_unreported_incidents_are_not_denied(blank):
+    doc = run(blank, "Mum disclosed further incidents that were not reported, including being strangled.")
+    assert only(doc._.risks, "domestic_abuse")["status"] == "current"
+
+
+def test_an_improvement_keeps_the_concern_as_negated_beside_the_strength(blank):
+    doc = run(blank, "Home conditions have improved.")
+    assert only(doc._.risks, "home_conditions")["status"] == "negated"
+    assert only(doc._.strengths, "parenting_capacity")["status"] == "current"
+
+
+def test_not_engaging_well_negates_the_engagement(nlp):
+    doc = nlp("Mum is not engaging well with the family support worker.")
+    assert all(row["status"] == "negated" for row in doc._.strengths)
+    assert not any(row["category"] == "engagement_with_services" and row["status"] == "current"
+                   for row in doc._.strengths)
+
+
+def test_not_engaging_with_a_service_does_not_negate_the_concern_it_names(nlp):
+    doc = nlp("Mum is not engaging with the drug service and drug use continues.")
+    assert any(row["category"] == "drug_misuse" and row["status"] == "current" for row in doc._.risks)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "status"),
+    [
+        ("Mum has missed two antenatal appointmetns.", "was_not_brought", "current"),
+        ("There are concenrs that Lily is being exploited.", "cce", "uncertain"),
+        ("Dad was dirnking heavily.", "alcohol_misuse", "current"),
+    ],
+)
+def test_swapped_letters_are_read_as_meant(blank, text, category, status):
+    risk = only(run(blank, text)._.risks, category)
+    assert risk["status"] == status
+    assert risk["text"] in text  # the evidence is the worker's own words, slip included
