@@ -528,7 +528,7 @@ class RiskFinder:
     def _spelling_fixed(self, doc: Doc) -> Doc | None:
         """The doc's words with swapped letters corrected ("missed two appointmetns"), tokenised
         alike so spans carry over by token index; None when nothing needs correcting."""
-        if not any(token.lower_ in self._spelling for token in doc if len(token) >= 6):
+        if not any(token.lower_ in self._spelling for token in doc if len(token) >= 5):
             return None
         fixed = self._make_doc(self._spelling.fix(doc.text))
         if [len(t) for t in fixed] != [len(t) for t in doc]:

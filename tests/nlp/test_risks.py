@@ -323,6 +323,8 @@ def test_bad_rules_are_refused(row):
         ("No DA reported since the last visit.", "domestic_abuse"),
         ("She has not seen any signs of drinking.", "alcohol_misuse"),
         ("Private fostering does not apply as grandmother is a relative.", "privately_fostered"),
+        ("Mum denies any thoughts of harming herself.", "mental_health"),
+        ("There was no evidence of alcohol or drgus in the home.", "drug_misuse"),
     ],
 )
 def test_a_denied_concern_is_recorded_as_negated(blank, text, category):
@@ -331,7 +333,11 @@ def test_a_denied_concern_is_recorded_as_negated(blank, text, category):
 
 @pytest.mark.parametrize(
     "text",
-    ["Jay attended A&E with a wrist injury after falling off his bike.", "No incidents at school this week."],
+    [
+        "Jay attended A&E with a wrist injury after falling off his bike.",
+        "No incidents at school this week.",
+        "No concerns from school.",  # names no concern: nothing to record
+    ],
 )
 def test_words_that_count_only_when_denied(blank, text):
     assert run(blank, text)._.risks == []
