@@ -149,3 +149,12 @@ def window(qtbot, small_case, synchronous_workers):
     if win.case is not None:
         win.case.close()
         win.case = None
+
+
+@pytest.fixture(autouse=True)
+def background_work_finishes():
+    """No test leaves work running on the thread pool for the next one (or for exit)."""
+    yield
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(10000)

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import csv
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from desktop import workers
 from desktop.main_window import MainWindow
 from desktop.settings import Settings
 from store import open_case
@@ -131,32 +129,6 @@ def test_a_bad_file_is_reported_and_the_good_one_lands(empty_window, tmp_path, q
     box = empty_window.last_report_box
     assert "empty.csv</b> was not imported" in box.text()
     assert "good.csv</b>: 3 new notes" in box.text()
-
-
-def test_the_worker_reports_progress_result_and_cancel_on_a_real_thread(qtbot):
-    workers.use_synchronous(False)
-    seen = []
-
-    def count(total: int, *, progress=None, cancel: threading.Event | None = None) -> int:
-        for number in range(total):
-            if cancel is not None and cancel.is_set():
-                return number
-            progress(number)
-        return total
-
-    task = workers.Task(count, 3)
-    with qtbot.waitSignal(task.signals.result, timeout=5000) as result:
-        workers.start(task, on_progress=seen.append)
-    assert result.args == [3]
-    qtbot.waitUntil(lambda: seen == [0, 1, 2])
-
-    stopped = []
-    task = workers.Task(count, 10**9)
-    task.cancel()
-    task.signals.cancelled.connect(lambda: stopped.append(True))
-    with qtbot.waitSignal(task.signals.finished, timeout=5000):
-        workers.start(task)
-    assert stopped == [True]
 
 
 def test_dropping_export_files_on_the_window_imports_them(empty_window, tmp_path):
