@@ -191,3 +191,23 @@ def _concern_row(note_id: str, doc: Doc, kind: str, concern: dict[str, Any],
     person = (concern.get("person_start"), concern.get("person_end"))
     row["person_mention"] = mention_ids.get(person) if None not in person else None
     return row
+
+
+# --- worker processes ---------------------------------------------------------------------
+# ``services.extraction`` runs extraction in a pool of processes (one per core) for large jobs;
+# these are the functions each worker runs. The model is loaded once per worker, then every
+# batch it is sent is run through it and sent back as plain rows.
+
+
+def start_worker() -> None:
+    """Pool initialiser: build this worker's pipeline before the first batch arrives."""
+    from nlp.pipeline import load_pipeline
+
+    load_pipeline()
+
+
+def extract_batch(notes: list[NoteInput]) -> list[NoteFacts]:
+    """The facts of one batch of notes, in order, with this process's pipeline."""
+    from nlp.pipeline import load_pipeline
+
+    return list(extract_notes(load_pipeline(), notes, batch_size=max(1, len(notes))))

@@ -8,8 +8,10 @@ the risk and event components read dependencies, and every component reads sente
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
 from functools import lru_cache
+from importlib import resources
 
 import spacy
 from spacy.language import Language
@@ -59,3 +61,35 @@ def build_pipeline() -> Language:
 def load_pipeline() -> Language:
     """The process-wide pipeline (built on first use; loading the model takes about a second)."""
     return build_pipeline()
+
+
+def pipeline_loaded() -> bool:
+    """Whether this process has already built its pipeline (so using it costs nothing more)."""
+    return load_pipeline.cache_info().currsize > 0
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """A fingerprint of everything that decides what extraction finds in a note: the code of
+    ``nlp/``, the rule and lexicon files at the top of ``resources/``, and the versions of
+    spaCy and the base model. Two runs with the same fingerprint give the same facts for the
+    same note (a note's id already fixes its text and date), so a note extracted under the
+    current fingerprint need not be extracted again."""
+    digest = hashlib.sha256()
+    digest.update(f"spacy {spacy.__version__}; {BASE_MODEL} {_model_version()}".encode())
+    for package, suffixes in (("nlp", (".py",)), ("resources", None)):
+        files = sorted((item for item in resources.files(package).iterdir() if item.is_file()),
+                       key=lambda item: item.name)
+        for item in files:
+            if suffixes is not None and not item.name.endswith(suffixes):
+                continue
+            digest.update(f"\0{package}/{item.name}\0".encode())
+            digest.update(item.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _model_version() -> str:
+    try:
+        return spacy.util.get_package_version(BASE_MODEL) or "unknown"
+    except Exception:  # noqa: BLE001 - a missing version only weakens the fingerprint
+        return "unknown"

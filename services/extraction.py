@@ -8,7 +8,9 @@ spaCy pipeline from ``nlp/``, imported only when it is needed.
 """
 from __future__ import annotations
 
+import os
 import threading
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
@@ -22,6 +24,9 @@ from store.tables import NOTE_FACT_TABLES
 from services.progress import EtaClock, ProgressCallback, format_eta, report
 
 BATCH_SIZE = 25
+FIRST_BATCH = 4  # notes in the first committed batch, so the first events show within seconds
+POOL_MIN_NOTES = 60  # below this, starting worker processes costs more than it saves
+MAX_WORKERS = 4
 
 
 class NoteInput(NamedTuple):
@@ -61,6 +66,8 @@ class CaseRows:
     gap_evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
+Batch = tuple[Sequence[NoteInput], Sequence[NoteFactsLike]]  # a batch of notes and their facts
+
 Resolution = tuple[
     list[Mapping[str, Any]],  # people
     Mapping[str, Mapping[str, Mapping[str, Any]]],  # updates: {table: {row_id: {field: value}}}
@@ -69,7 +76,12 @@ Resolution = tuple[
 
 
 class Extractor(Protocol):
-    """The extraction protocol: what ``extract_case`` needs from the NLP side."""
+    """The extraction protocol: what ``extract_case`` needs from the NLP side.
+
+    Two optional members speed up the product's extractor without burdening test fakes:
+    ``extract_batches(notes, batch_size) -> Iterator[(batch, facts)]`` runs the batching itself
+    (for example across processes), and ``version: str`` fingerprints the rules, so that a
+    re-extraction under the same ``version`` skips notes already extracted."""
 
     def extract(self, notes: Sequence[NoteInput]) -> Iterator[NoteFactsLike]:
         """Facts for each given note (one NoteFacts per note, any order)."""
@@ -81,22 +93,94 @@ class Extractor(Protocol):
 
 
 class SpacyExtractor:
-    """The product's extractor: ``nlp.extract.extract_notes`` and ``nlp.resolve.resolve_case``."""
+    """The product's extractor: ``nlp.extract.extract_notes`` and ``nlp.resolve.resolve_case``.
 
-    def __init__(self) -> None:
+    A large job runs in a pool of worker processes, one per core (up to ``MAX_WORKERS``), each
+    loading the model once; this process only stores what they send back, in order, as it
+    comes. A small job, or a one-core machine, runs here. The first batch is small so the
+    first events are stored as soon as a worker is ready. ``version`` fingerprints the rules
+    and model (``nlp.pipeline.pipeline_version``): notes already extracted under it are not
+    extracted again."""
+
+    def __init__(self, *, workers: int | None = None, pool_min_notes: int = POOL_MIN_NOTES) -> None:
+        from nlp.pipeline import pipeline_version
+
+        self.workers = available_cores() if workers is None else max(1, workers)
+        self.pool_min_notes = pool_min_notes
+        self.version = pipeline_version()
+
+    @property
+    def nlp(self) -> Any:
+        """This process's pipeline (loaded on first use)."""
         from nlp.pipeline import load_pipeline
 
-        self.nlp = load_pipeline()
+        return load_pipeline()
 
     def extract(self, notes: Sequence[NoteInput]) -> Iterator[NoteFactsLike]:
         from nlp.extract import extract_notes
 
         return extract_notes(self.nlp, notes)
 
+    def extract_batches(self, notes: Sequence[NoteInput], batch_size: int) -> Iterator[Batch]:
+        """``(notes, facts)`` per batch, in order, from worker processes when the job is large
+        enough to pay for starting them (a second or two each), else from this process."""
+        batches = _batches(notes, batch_size)
+        if self.workers < 2 or len(notes) < self.pool_min_notes:
+            for batch in batches:
+                yield batch, list(self.extract(batch))
+            return
+        yield from _pooled(batches, self.workers)
+
     def resolve(self, rows: CaseRows) -> Resolution:
         from nlp.resolve import resolve_case
 
         return resolve_case(rows)
+
+
+def available_cores() -> int:
+    """The cores this process may use, capped at ``MAX_WORKERS`` (each worker holds a model)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def _batches(notes: Sequence[NoteInput], batch_size: int) -> Iterator[list[NoteInput]]:
+    """The notes in batches: a small first one (the first events show early), then
+    ``batch_size`` each."""
+    first = min(FIRST_BATCH, batch_size)
+    if notes:
+        yield list(notes[:first])
+    for start in range(first, len(notes), batch_size):
+        yield list(notes[start:start + batch_size])
+
+
+def _pooled(batches: Iterator[list[NoteInput]], workers: int) -> Iterator[Batch]:
+    """Run ``batches`` through a pool of worker processes; yields in order as they finish.
+
+    The pool is *spawned*, never forked: the app runs extraction on a worker thread, and a
+    fork of a threaded process can deadlock. Workers talk to this process over local pipes
+    only (see DESIGN "Offline, defined"). Closing the generator (cancel) ends the pool."""
+    import multiprocessing
+
+    from nlp.extract import NoteInput as PipelineNote
+    from nlp.extract import extract_batch, start_worker
+
+    sent: deque[list[NoteInput]] = deque()
+
+    def tasks() -> Iterator[list[PipelineNote]]:
+        for batch in batches:
+            sent.append(batch)
+            yield [PipelineNote(note.id, note.text, note.note_date) for note in batch]
+
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=start_worker)
+    try:
+        for facts in pool.imap(extract_batch, tasks(), chunksize=1):
+            yield sent.popleft(), facts
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 @dataclass
@@ -133,9 +217,12 @@ def extract_case(
     result = ExtractionReport(imports=targets)
     if not targets:
         return result
+    if extractor is None:
+        extractor = SpacyExtractor()
+    version = getattr(extractor, "version", None)
     marks = ", ".join("?" for _ in targets)
     with case.transaction():
-        if redo:
+        if redo and not _extracted_under(case, version):
             db.execute(f"UPDATE notes SET extracted = 0 WHERE current = 1 AND import_id IN ({marks})", targets)
         db.execute(f"UPDATE imports SET status = 'extracting' WHERE id IN ({marks})", targets)
     pending = [
@@ -146,18 +233,27 @@ def extract_case(
             targets,
         )
     ]
-    if pending or resolve:
-        extractor = extractor or SpacyExtractor()
     clock = EtaClock()
+    first = 0
     report(progress, "extracting", 0, len(pending), "Finding events, people and risks")
-    for start in range(0, len(pending), batch_size):
-        if cancel is not None and cancel.is_set():
-            result.cancelled = True
-            return result
-        batch = pending[start:start + batch_size]
-        _extract_batch(case, extractor, batch)
-        result.notes += len(batch)
-        report(progress, "extracting", result.notes, len(pending), format_eta(clock.remaining(result.notes, len(pending))))
+    batches = _extractor_batches(extractor, pending, batch_size)
+    try:
+        for batch, facts in batches:
+            if cancel is not None and cancel.is_set():
+                result.cancelled = True
+                return result
+            _store_batch(case, batch, facts)
+            if result.notes == 0:
+                # The first batch waits for the model to load: time the pace from here on.
+                clock.restart()
+                first = len(batch)
+            result.notes += len(batch)
+            eta = clock.remaining(result.notes - first, len(pending) - first)
+            report(progress, "extracting", result.notes, len(pending), format_eta(eta))
+    finally:
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
     if cancel is not None and cancel.is_set():
         result.cancelled = True
         return result
@@ -167,14 +263,36 @@ def extract_case(
     with case.transaction():
         for target in targets:
             set_import_status(case, target, "complete")
-        audit.record(case, "extract", {"imports": targets, "notes": result.notes, "redo": redo})
+        detail: dict[str, Any] = {"imports": targets, "notes": result.notes, "redo": redo}
+        if version is not None:
+            detail["pipeline"] = version
+        audit.record(case, "extract", detail)
     return result
 
 
-def _extract_batch(case: Case, extractor: Extractor, batch: Sequence[NoteInput]) -> None:
+def _extractor_batches(extractor: Extractor, notes: Sequence[NoteInput], batch_size: int) -> Iterator[Batch]:
+    """``(batch, facts)`` pairs: from the extractor's own batching when it has one."""
+    own = getattr(extractor, "extract_batches", None)
+    if own is not None:
+        return own(notes, batch_size)
+    return ((batch, list(extractor.extract(batch)))
+            for batch in (notes[start:start + batch_size] for start in range(0, len(notes), batch_size)))
+
+
+def _extracted_under(case: Case, version: str | None) -> bool:
+    """Whether every extraction this case has seen ran under ``version`` of the rules (then a
+    note marked extracted holds exactly what extracting it again would give)."""
+    if version is None:
+        return False
+    runs = [entry["detail"] for entry in audit.entries(case) if entry["action"] == "extract"]
+    return bool(runs) and all(isinstance(run, dict) and run.get("pipeline") == version for run in runs)
+
+
+def _store_batch(case: Case, batch: Sequence[NoteInput], extracted: Sequence[NoteFactsLike]) -> None:
+    """Commit one batch: its notes' facts replaced and the notes marked extracted."""
     ids = [note.id for note in batch]
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table in NOTE_FACT_TABLES}
-    for facts in extractor.extract(batch):
+    for facts in extracted:
         for table, bucket in rows.items():
             for row in getattr(facts, table, ()):
                 row = dict(row)

@@ -6,7 +6,7 @@ from datetime import date
 import spacy
 
 from nlp.entities import EntityRecogniser
-from nlp.extract import NoteInput, extract_notes, facts_from_doc, note_anchor
+from nlp.extract import NoteInput, extract_batch, extract_notes, facts_from_doc, note_anchor
 from nlp.ids import fact_id, person_id
 
 
@@ -73,3 +73,9 @@ def test_extract_notes_gives_every_note_its_facts_with_evidence(nlp):
         for row in facts.mentions:
             assert texts[facts.note_id][row["start"]:row["end"]] == row["text"]
     assert {m["text"] for m in first[0].mentions} >= {"Mum", "Sarah Jones", "PC 1234"}
+
+
+def test_a_worker_batch_gives_the_facts_extract_notes_gives(nlp):
+    notes = [NoteInput("n1", "Police attended after Mum called 999.", "2023-03-14"),
+             NoteInput("n2", "No concerns about alcohol.", "2023-03-15")]
+    assert extract_batch(notes) == list(extract_notes(nlp, notes))

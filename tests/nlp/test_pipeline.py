@@ -31,3 +31,14 @@ def test_missing_third_party_package_is_an_installation_error(monkeypatch):
     monkeypatch.setattr(pipeline, "COMPONENTS", (("caselens_nothing", "package_that_is_not_installed"),))
     with pytest.raises(ModuleNotFoundError):
         pipeline.available_components()
+
+
+def test_rules_fingerprint_is_stable_and_follows_the_rule_files(monkeypatch):
+    first = pipeline.pipeline_version()
+    assert first == pipeline.pipeline_version() and len(first) == 16
+    pipeline.pipeline_version.cache_clear()
+    monkeypatch.setattr(pipeline, "_model_version", lambda: "another model")
+    try:
+        assert pipeline.pipeline_version() != first
+    finally:
+        pipeline.pipeline_version.cache_clear()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.extraction import extract_case, resume_incomplete
+from services.extraction import FIRST_BATCH, NoteInput, SpacyExtractor, extract_case, resume_incomplete
 from store import curation, open_case
 from store.facts import iter_rows
 from store.notes import store_import
@@ -71,3 +71,58 @@ def test_audit_records_extraction_without_note_text(case):
     extract_case(case, extractor=KeywordExtractor())
     [entry] = case.db.query("SELECT detail FROM audit WHERE action = 'extract'")
     assert "police" not in entry["detail"]
+
+
+class VersionedExtractor(KeywordExtractor):
+    """A fake whose rules carry a version, as the spaCy extractor's do."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__()
+        self.version = version
+
+
+def test_re_extraction_with_unchanged_rules_extracts_nothing_again(case):
+    extract_case(case, extractor=VersionedExtractor("rules-1"))
+    same = VersionedExtractor("rules-1")
+    report = extract_case(case, redo=True, extractor=same)
+    assert report.notes == 0 and same.extracted == [] and same.resolutions == 1
+    assert len(list(iter_rows(case, "events"))) == 7
+
+    changed = VersionedExtractor("rules-2")
+    assert extract_case(case, redo=True, extractor=changed).notes == 7
+    assert len(changed.extracted) == 7
+
+
+def test_rules_without_a_version_are_always_run_again(case):
+    extract_case(case, extractor=VersionedExtractor("rules-1"))
+    unversioned = KeywordExtractor()
+    assert extract_case(case, redo=True, extractor=unversioned).notes == 7
+
+
+def test_progress_counts_every_note_and_ends_complete(case):
+    seen = []
+    extract_case(case, extractor=KeywordExtractor(), batch_size=3, progress=seen.append)
+    counts = [p.done for p in seen if p.stage == "extracting"]
+    assert counts == [0, 3, 6, 7] and seen[-1].stage == "resolving"
+
+
+def _inputs(count):
+    text = "Home visit. Mum said police attended on 12/03/2023 after an argument. Tyler (7) was upset."
+    return [NoteInput(f"n{i}", f"{text} Visit {i}.", "2023-03-14", None, None, None) for i in range(count)]
+
+
+def test_first_batch_is_small_so_the_first_events_show_early(nlp):
+    batches = [len(batch) for batch, _facts in SpacyExtractor(workers=1).extract_batches(_inputs(7), 25)]
+    assert batches == [FIRST_BATCH, 7 - FIRST_BATCH]
+
+
+def test_worker_processes_find_the_same_facts_as_this_process(nlp):
+    notes = _inputs(6)
+    here = [f for _batch, facts in SpacyExtractor(workers=1).extract_batches(notes, 3) for f in facts]
+    pooled = list(SpacyExtractor(workers=2, pool_min_notes=1).extract_batches(notes, 3))
+    assert [note.id for batch, _facts in pooled for note in batch] == [note.id for note in notes]
+    there = [f for _batch, facts in pooled for f in facts]
+    assert [f.note_id for f in there] == [note.id for note in notes]
+    for table in ("mentions", "events", "risks"):
+        assert [getattr(f, table) for f in there] == [getattr(f, table) for f in here]
+    assert any(f.events for f in there)
