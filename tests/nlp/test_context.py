@@ -353,8 +353,12 @@ def test_refusals_promises_and_never(text, target, expected):
         # reported speech is current; a hedge makes it uncertain
         ("Mum said she had a few drinks last Friday.", "a few drinks", "current"),
         ("Mum said she may have had a few drinks.", "a few drinks", "uncertain"),
+        ("Mum has reported further abusive texts from Paul.", "abusive texts", "current"),
+        ("Mum disclosed that Paul had hit her.", "hit her", "current"),
+        ("Skye said she does not like it when Paul shouts.", "Paul shouts", "current"),
         # past background and the present
         ("There was a DA incident last week.", "DA incident", "current"),
+        ("There have been five DA call outs in the last two years.", "DA call outs", "current"),
         # a slip of the keyboard in a trigger
         ("There are concenrs that Lily is being exploited.", "being exploited", "uncertain"),
     ],

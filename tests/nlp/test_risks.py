@@ -378,3 +378,23 @@ def test_swapped_letters_are_read_as_meant(blank, text, category, status):
     risk = only(run(blank, text)._.risks, category)
     assert risk["status"] == status
     assert risk["text"] in text  # the evidence is the worker's own words, slip included
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mum said she and Paul had an argument on Tuesday but nobody was hurt.",
+        "Skye said she does not like it when Paul shouts.",
+        "Police reported her partner was drunk and throwing things.",
+        "Mum said she has been too scared to end the relationship.",
+    ],
+)
+def test_everyday_words_for_abuse_between_adults(blank, text):
+    assert only(run(blank, text)._.risks, "domestic_abuse")["status"] == "current"
+
+
+def test_reported_speech_is_current_and_a_hedge_makes_it_uncertain(blank):
+    assert only(run(blank, "Mum has reported further abusive texts from Paul.")._.risks,
+                "domestic_abuse")["status"] == "current"
+    assert only(run(blank, "Neighbours have reportedly heard shouting at the property.")._.risks,
+                "domestic_abuse")["status"] == "uncertain"
