@@ -171,7 +171,7 @@ def test_demo_evaluate_and_bench_call_their_services(tmp_path, monkeypatch):
     assert main.main(["evaluate"]) == 0
     assert main.main(["bench", "--notes", "50", "--json"]) == 0
     assert calls == [("services.corpus", (tmp_path,), {"notes": 20, "seed": 3}),
-                     ("services.evaluation", (None,), {}), ("services.bench", (50, 1, True), {})]
+                     ("services.evaluation", (None,), {}), ("services.bench", (50, 7, True), {})]
 
 
 def test_a_real_process(tmp_path, export_file):
