@@ -351,13 +351,6 @@ def _outweighs(other: Span, span: Span, strictly: bool = False) -> bool:
     return len(other) > len(span) or (not strictly and len(other) == len(span))
 
 
-def _names_a_category(span: Span) -> bool:
-    """Whether the words name a plan's category ("under the category of neglect")."""
-    sentence_start = span.sent.start if span.doc.has_annotation("SENT_START") else 0
-    before = span.doc[max(sentence_start, span.start - 3): span.start]
-    return any(token.lower_ in ("category", "categories") for token in before)
-
-
 _NEIGHBOUR_GAP = 3
 _SEPARATORS = {"but", "however", "although", "though", "whereas", ";", ".", "!", "?", "\n"}
 
@@ -550,13 +543,11 @@ class RiskFinder:
         risks = [
             (rule, span)
             for rule, span in self._matches(self._risks, doc, fixed)
-            if not inside(span, services) and not _names_a_category(span)
+            if not inside(span, services)
         ]
         # Where a protective statement and a concern share words, the longer reading wins:
         # "abstinent from alcohol" is a strength, not an alcohol risk; "has not engaged with
         # the parenting course" is a concern, not engagement. A denied strength protects nothing.
-        # Words naming a plan's category ("under the category of neglect") are recorded with
-        # the plan, not as a fresh concern.
         standing = [
             span for _, span in strengths if not assess_span(doc, span.start_char, span.end_char)["negated"]
         ]

@@ -280,7 +280,8 @@ def test_triggers_inside_the_mention(text, mention, expected):
         ("The core group was cancelled.", "core group", "negated"),
         ("The ICPC has been postponed.", "ICPC", "hypothetical"),
         ("The school reduced her timetable.", "timetable", "current"),
-        ("Mum has reduced her drinking.", "drinking", "historical"),
+        ("Mum has reduced her drinking.", "drinking", "current"),  # less is still some
+        ("Dad has cut down on his drinking.", "drinking", "current"),
     ],
 )
 def test_case_note_shapes(text, target, expected):
