@@ -1,5 +1,6 @@
-"""The app survives a long session of Qt calls (PySide6 6.12 on Python 3.11 drops a reference
-to None on every void call and to True/False on every signal emit; ``desktop`` compensates)."""
+"""The app survives a long session of Qt calls. PySide6 6.12.0 on Python 3.11 dropped a reference
+to None on every void call and to True/False on every signal emit until the interpreter aborted;
+the pinned release must not."""
 from __future__ import annotations
 
 import subprocess
