@@ -29,6 +29,11 @@ FIRST_BATCH = 4  # notes in the first committed batch, so the first events show 
 # CPU) costs more than it saves; twice as many when this process has its model loaded already.
 POOL_MIN_NOTES = 200
 MAX_WORKERS = 4
+# Crash-safety tests name a point here (``store_notes``, ``extract_batch``, ``resolve``,
+# optionally ``#N`` for its N-th pass) to freeze a real process inside that transaction and
+# kill it there; unset in normal use, when ``crash_point`` does nothing.
+PAUSE_ENV = "CASELENS_TEST_PAUSE_AT"
+_passes: dict[str, int] = {}
 
 
 class NoteInput(NamedTuple):
@@ -140,6 +145,25 @@ class SpacyExtractor:
         from nlp.resolve import resolve_case
 
         return resolve_case(rows)
+
+
+def crash_point(name: str) -> None:
+    """Freeze here (announcing it on stderr) when ``CASELENS_TEST_PAUSE_AT`` names this point,
+    so a test can SIGKILL the process at exactly this moment of a write."""
+    wanted = os.environ.get(PAUSE_ENV)
+    if not wanted:
+        return
+    point, _, nth = wanted.partition("#")
+    if point != name:
+        return
+    _passes[name] = _passes.get(name, 0) + 1
+    if _passes[name] == int(nth or 1):
+        import sys
+        import time
+
+        sys.stderr.write(f"paused at {name}\n")
+        sys.stderr.flush()
+        time.sleep(120)
 
 
 def available_cores() -> int:
@@ -307,6 +331,7 @@ def _store_batch(case: Case, batch: Sequence[NoteInput], extracted: Sequence[Not
         replace_note_facts(case, ids, **rows)
         marks = ", ".join("?" for _ in ids)
         case.db.execute(f"UPDATE notes SET extracted = 1 WHERE id IN ({marks})", ids)
+        crash_point("extract_batch")
 
 
 def case_rows(case: Case) -> CaseRows:
@@ -334,6 +359,7 @@ def _resolve(case: Case, extractor: Extractor, progress: ProgressCallback | None
     people, updates, gaps = extractor.resolve(case_rows(case))
     with case.transaction():
         replace_case_facts(case, people, updates, gaps)
+        crash_point("resolve")
         subjects = [{"person_id": p["id"], "name": p.get("name"), "dob": p.get("dob")} for p in people if p.get("subject")]
         if subjects:
             set_subjects(case, subjects)

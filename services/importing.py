@@ -126,7 +126,9 @@ def import_file(case: Case, path: Path, mapping: dict[str, str] | None = None) -
         if known:
             return FileResult(path, "nothing_new", ImportOutcome(import_id=known[0], nothing_new=True))
         read_result = extractors.read_export(path, mapping)
-        outcome = store_import(case, path, sha256, read_result.format, read_result)
+        with case.transaction():
+            outcome = store_import(case, path, sha256, read_result.format, read_result)
+            extraction.crash_point("store_notes")
     except CaseLensError as error:
         return FileResult(path, "refused", error=error)
     return FileResult(path, "nothing_new" if outcome.nothing_new else "stored", outcome)

@@ -7,6 +7,7 @@ case is open. ``store/__init__.py`` imports this module first for that reason.
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -36,6 +37,42 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_MS = 5000
 # Errors that mean "the case file cannot be written", reported as E207.
 _WRITE_FAILURES = ("disk is full", "readonly", "read-only", "disk i/o", "database or disk is full")
+# File systems reached over a network: SQLite's WAL needs shared memory between processes on
+# one machine, which these do not give, so a case there uses the rollback journal instead.
+NETWORK_FILE_SYSTEMS = frozenset({
+    "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afs", "ncpfs", "9p", "fuse.sshfs", "davfs", "fuse.davfs2",
+})
+NETWORK_PATH_WARNING = (
+    "This case is on a network drive. CaseLens keeps it safe there by writing more slowly; "
+    "copy it to this computer for faster work, and never open it from two computers at once."
+)
+_log = logging.getLogger(__name__)
+
+
+def file_system_type(path: Path, mounts: Path = Path("/proc/mounts")) -> str | None:
+    """The type of the file system holding ``path`` (the longest matching mount point in
+    ``/proc/mounts``), or None where that is not known (not Linux)."""
+    try:
+        lines = mounts.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    target = os.path.realpath(path)
+    best, kind = "", None
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind
+
+
+def on_network_path(path: Path) -> bool:
+    """Whether ``path`` lies on a network file system (NFS, SMB/CIFS, ...)."""
+    kind = file_system_type(path.parent if not path.exists() else path)
+    return kind is not None and kind.lower() in NETWORK_FILE_SYSTEMS
 
 
 def side_files(path: Path) -> list[Path]:
@@ -120,12 +157,15 @@ class Case:
     (or use the case as a context manager). A connection belongs to the thread that opened
     it: open the case again on another thread (the writer lock is shared within a process)."""
 
-    def __init__(self, path: Path, db: sqlite_utils.Database, encrypted: bool, lock: WriterLock) -> None:
+    def __init__(self, path: Path, db: sqlite_utils.Database, encrypted: bool, lock: WriterLock,
+                 warnings: tuple[str, ...] = ()) -> None:
         self.path = path
         self.db = db
         self.encrypted = encrypted
         self._lock = lock
         self.closed = False
+        # Things the user should be told on opening (e.g. NETWORK_PATH_WARNING).
+        self.warnings = warnings
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -234,9 +274,11 @@ def _connect(path: Path, passphrase: str | None, create: bool, lock: WriterLock)
             raise CaseLensError("E204", file=path, detail=str(exc)) from exc
         db = sqlite_utils.Database(conn)
         db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        network = on_network_path(path)
+        wanted = "delete" if network else "wal"
         try:
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
+            mode = db.execute(f"PRAGMA journal_mode = {wanted.upper()}").fetchone()[0]
+            if mode.lower() != wanted:
                 raise CaseLensError("E207", file=path, detail=f"journal mode stays {mode}")
             db.execute("PRAGMA synchronous = NORMAL")
             schema.migrate(db, path, create=create)
@@ -251,4 +293,8 @@ def _connect(path: Path, passphrase: str | None, create: bool, lock: WriterLock)
         if side.exists():
             os.chmod(side, 0o600)
     os.chmod(path, 0o600)
-    return Case(path, db, encrypted, lock)
+    warnings: tuple[str, ...] = ()
+    if network:
+        _log.warning("case opened on a network file system: rollback journal instead of WAL")
+        warnings = (NETWORK_PATH_WARNING,)
+    return Case(path, db, encrypted, lock, warnings)
