@@ -39,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
+        _start_logging()
         return args.run(args)
     except CaseLensError as error:
         print(str(error), file=sys.stderr)
@@ -370,6 +371,16 @@ def _write_atomically(path: Path, data: bytes) -> None:
         if handle is not None and os.path.exists(handle.name):
             os.unlink(handle.name)
         raise CaseLensError("E402", file=path, detail=exc.strerror or exc) from exc
+
+
+def _start_logging() -> None:
+    """The rotating product log in CASELENS_HOME/logs (codes and counts, never case content)."""
+    from services.logging_setup import setup_logging
+
+    try:
+        setup_logging()
+    except OSError as exc:
+        print(f"CaseLens could not open its log file ({exc.strerror}); carrying on without it.", file=sys.stderr)
 
 
 def _log_failure() -> Path | str:

@@ -8,6 +8,7 @@ spaCy pipeline from ``nlp/``, imported only when it is needed.
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import deque
@@ -34,6 +35,7 @@ MAX_WORKERS = 4
 # kill it there; unset in normal use, when ``crash_point`` does nothing.
 PAUSE_ENV = "CASELENS_TEST_PAUSE_AT"
 _passes: dict[str, int] = {}
+_log = logging.getLogger(__name__)
 
 
 class NoteInput(NamedTuple):
@@ -296,6 +298,7 @@ def extract_case(
         if version is not None:
             detail["pipeline"] = version
         audit.record(case, "extract", detail)
+    _log.info("extraction: %d notes in %d imports, resolved: %s", result.notes, len(targets), result.resolved)
     return result
 
 

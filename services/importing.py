@@ -7,6 +7,7 @@ not yet complete) whole, in one transaction each.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from store.notes import ImportOutcome, delete_import, store_import
 
 from services import extraction
 from services.progress import ProgressCallback, report
+
+_log = logging.getLogger(__name__)
 
 @dataclass
 class FileResult:
@@ -67,6 +70,12 @@ def import_files(
     created = not result.case_path.exists()
     try:
         _import_into(result, files, passphrase, extract, mapping, progress, cancel, extractor)
+        _log.info(
+            "import: %d files, %d stored, %d already imported, %d refused %s, %d cancelled",
+            len(result.files), *(sum(f.status == s for f in result.files) for s in ("stored", "nothing_new")),
+            len(result.refused), sorted({f.error.code for f in result.refused}),
+            sum(f.status == "cancelled" for f in result.files),
+        )
     finally:
         if created and not any(f.status == "stored" for f in result.files):
             for leftover in (result.case_path, *side_files(result.case_path)):

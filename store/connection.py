@@ -110,6 +110,12 @@ class WriterLock:
                 raise CaseLensError("E206", file=case_path)
             self._held[self.key] = (fd, 1)
 
+    @property
+    def holders(self) -> int:
+        """How many opens in this process share the lock (1: only this one)."""
+        with self._guard:
+            return self._held.get(self.key, (0, 0))[1]
+
     def release(self) -> None:
         if self.released:
             return
