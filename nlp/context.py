@@ -252,18 +252,31 @@ def _literal_regex(literals: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+def _caseless(pattern: str) -> bool:
+    """Whether a pattern matches lower-cased text exactly as it would match any text with
+    IGNORECASE: it sets no inline flags ("(?-i:...)") and names no capital letter (escapes
+    such as \\S aside)."""
+    if re.search(r"\(\?[aiLmsux-]+[:)]", pattern):
+        return False
+    return not re.search(r"[A-Z]", re.sub(r"\\.", "", pattern))
+
+
 class ContextEngine:
     """The compiled rule set; assesses a span within one sentence."""
 
     def __init__(self, rules: Iterable[ContextRule]) -> None:
         self.rules = list(rules)
         self._by_literal: dict[str, list[ContextRule]] = {}
-        self._patterns: list[tuple[re.Pattern[str], ContextRule]] = []
+        # (regex, rule, runs on the lower-cased text): a pattern with no capitals of its own
+        # runs case-sensitively on lower-cased text, which is twice as fast as IGNORECASE.
+        self._patterns: list[tuple[re.Pattern[str], ContextRule, bool]] = []
         for rule in self.rules:
             if rule.literal is not None:
                 self._by_literal.setdefault(rule.literal, []).append(rule)
             else:
-                self._patterns.append((re.compile(rule.pattern, re.IGNORECASE), rule))
+                on_lowered = _caseless(rule.pattern)
+                flags = 0 if on_lowered else re.IGNORECASE
+                self._patterns.append((re.compile(rule.pattern, flags), rule, on_lowered))
         self._literal_re = _literal_regex(self._by_literal) if self._by_literal else None
         self.spelling = SwappedLetters(
             word for literal in self._by_literal for word in re.findall(r"[a-z]+", literal))
@@ -273,13 +286,15 @@ class ContextEngine:
         """Triggers (longest first, no overlaps) and token starts for one sentence."""
         normal = self.spelling.fix(sentence.replace("’", "'"))
         lowered = normal.lower()
+        if len(lowered) != len(normal):  # a rare letter whose lower case is longer ("İ")
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in normal)
         found: list[_Trigger] = []
         if self._literal_re is not None:
             for match in self._literal_re.finditer(lowered):
                 key = " ".join(match.group().split())
                 found.append(_Trigger(match.start(), match.end(), tuple(self._by_literal[key])))
-        for pattern, rule in self._patterns:
-            for match in pattern.finditer(normal):
+        for pattern, rule, on_lowered in self._patterns:
+            for match in pattern.finditer(lowered if on_lowered else normal):
                 if match.end() > match.start():
                     found.append(_Trigger(match.start(), match.end(), (rule,)))
         found.sort(key=lambda t: (t.start, -(t.end - t.start)))
