@@ -4,7 +4,8 @@ Template syntax (resources/corpus/phrases.json):
 
 - ``((a|b|c))`` picks one alternative.
 - ``{mother}`` writes a mention of a person or agency in one of their forms; ``{mother.full}``,
-  ``{mother.first}`` force a form; ``{hv.phone}`` / ``{hv.email}`` write a contact (not a mention);
+  ``{mother.first}`` force a form, ``{mgm=Nan}`` a given one of the person's forms (a genogram
+  writes "MGM - {mgm.full} ({mgm=Nan})" so the file says who "Nan" is); ``{hv.phone}`` / ``{hv.email}`` write a contact (not a mention);
   ``{child.dob}`` writes a date of birth; ``{child.age}`` an age; ``{addr}`` the current address.
 - ``{child.he}``, ``{child.his}``, ``{child.him}``, ``{child.himself}`` write the pronoun for that
   person; ``{today}`` writes "today" (a date: the note's own).
@@ -31,7 +32,7 @@ from services.corpus.dates import DateRef, WrittenDate, write_date
 
 _ALTERNATION = re.compile(r"\(\(([^()]*)\)\)")
 _TOKENS = re.compile(r"(\{[^{}]+\}|\[|\|[^\]|]*\])")
-_SLOT_NAMES = re.compile(r"\{([^{}:.]+)(?:\.[a-z]+)?\}")
+_SLOT_NAMES = re.compile(r"\{([^{}:.=]+)(?:\.[a-z]+|=[^{}]+)?\}")
 _DATE_KEYS = re.compile(r"\{d:([a-z0-9_]+)(?::[a-z]+)?\}")
 _SENTENCE_END = re.compile(r"(^|[.!?:]\s+|\n)$")
 
@@ -237,9 +238,16 @@ class Composer:
             self._write_date(WrittenDate("today", ctx.note_date.isoformat(), "day", False, "relative"), draft, None)
             return
         name, _, form = slot.partition(".")
+        name, _, given = name.partition("=")
         person = self.cast.resolve(name, ctx.note_date)
         if person is None:
             raise ValueError(f"slot {{{slot}}} has nobody on {ctx.note_date}")
+        if given:
+            if given not in person.forms and given != person.name:
+                raise ValueError(f"slot {{{slot}}}: {given!r} is not one of {name}'s forms {person.forms}")
+            start, end = draft.append(given)
+            draft.mentions.append({"start": start, "end": end, "text": given, "person": person.id})
+            return
         if form in ("phone", "email"):
             value = person.phone if form == "phone" else person.email
             draft.append(value)

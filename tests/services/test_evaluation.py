@@ -77,6 +77,18 @@ def test_a_mention_of_the_wrong_person_is_not_a_match():
     assert scores["people"].tp == 1  # Mum is still found; Dean has no cluster of his own
 
 
+def test_agencies_are_left_out_of_the_people_scores_on_both_sides():
+    gold = _gold()
+    gold["people"].append({"id": "p_@police", "kind": "agency", "relationship": "unknown"})
+    gold["mentions"].append({"note_id": "n1", "start": 37, "end": 39, "text": "No", "person": "p_@police"})
+    predicted = _perfect()
+    predicted["people"].append({"id": "C", "kind": "agency", "relationship": "unknown"})
+    predicted["mentions"].append({"note_id": "n1", "start": 50, "end": 55, "person_id": "C"})  # an unannotated "police"
+    scores, _, _ = compare(gold, predicted, [])
+    for name in ("person mentions", "people", "relationships"):
+        assert (scores[name].precision, scores[name].recall) == (1.0, 1.0), name
+
+
 def test_an_event_dated_at_the_wrong_month_or_type_is_missed_and_listed():
     predicted = _perfect()
     predicted["events"][0]["date"] = "2023-04-12"
