@@ -195,8 +195,10 @@ def _concern_row(note_id: str, doc: Doc, kind: str, concern: dict[str, Any],
 
 # --- worker processes ---------------------------------------------------------------------
 # ``services.extraction`` runs extraction in a pool of processes (one per core) for large jobs;
-# these are the functions each worker runs. The model is loaded once per worker, then every
-# batch it is sent is run through it and sent back as plain rows.
+# these are the functions each worker runs. The model is loaded once per worker; each batch it
+# is sent comes back as plain rows, so the process storing them never needs spaCy itself.
+
+FACT_TABLES = ("mentions", "events", "risks", "strengths", "gap_evidence")
 
 
 def start_worker() -> None:
@@ -206,8 +208,14 @@ def start_worker() -> None:
     load_pipeline()
 
 
-def extract_batch(notes: list[NoteInput]) -> list[NoteFacts]:
-    """The facts of one batch of notes, in order, with this process's pipeline."""
+def extract_batch(notes: list[tuple[str, str, str | None]]) -> list[dict[str, Any]]:
+    """The facts of a batch of ``(id, text, note_date)`` notes, in order, with this process's
+    pipeline, as plain data: ``{"note_id", "mentions", "events", "risks", "strengths",
+    "gap_evidence"}`` per note."""
     from nlp.pipeline import load_pipeline
 
-    return list(extract_notes(load_pipeline(), notes, batch_size=max(1, len(notes))))
+    inputs = [NoteInput(*note) for note in notes]
+    return [
+        {"note_id": facts.note_id, **{table: getattr(facts, table) for table in FACT_TABLES}}
+        for facts in extract_notes(load_pipeline(), inputs, batch_size=max(1, len(inputs)))
+    ]

