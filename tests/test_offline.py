@@ -1,15 +1,29 @@
 """Offline, as the design defines it: no connect/connect_ex/bind/sendto on AF_INET/AF_INET6
-sockets and no name resolution, while CaseLens imports and exports a case."""
+sockets and no name resolution, while CaseLens imports, extracts (in this process and in its
+worker processes), exports and shows a case.
+
+The end-to-end proof runs real processes with the guard installed before anything else (a
+``sitecustomize`` module on ``PYTHONPATH``, so spawned extraction workers are guarded too).
+The one refused attempt allowed is urllib3's import-time probe for IPv6 support
+(``urllib3.util.connection._has_ipv6`` binds ``::1`` port 0, sends nothing and copes with the
+refusal); urllib3 comes in with spaCy."""
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 
 import main
 from tests.store.factory import write_csv
+
+ROOT = Path(__file__).resolve().parents[1]
 
 _NETWORK_FAMILIES = {socket.AF_INET, socket.AF_INET6}
 
@@ -81,3 +95,127 @@ def test_import_extraction_and_export_work_offline(tmp_path, no_network):
     document = json.loads(out.read_text(encoding="utf-8"))
     assert len(document["notes"]) == 2
     assert [i["status"] for i in document["imports"]] == ["complete"]
+
+
+_GUARD = textwrap.dedent(
+    """
+    import os, socket, sys, traceback
+
+    _LOG = os.environ["CASELENS_OFFLINE_LOG"]
+    _NETWORK = {socket.AF_INET, socket.AF_INET6}
+
+    def _write(kind, detail):
+        with open(_LOG, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\\t{kind}\\t{detail}\\n")
+
+    def _refuse(what):
+        frames = [f"{frame.filename}:{frame.name}" for frame in traceback.extract_stack()[:-2]]
+        _write("network", f"{what} from " + " < ".join(reversed(frames)))
+        raise PermissionError(f"network use refused by the offline test: {what}")
+
+    def _guarded(name, original):
+        def guarded(self, *args, **kwargs):
+            if self.family in _NETWORK:
+                _refuse(f"socket.{name}{args!r}")
+            return original(self, *args, **kwargs)
+        return guarded
+
+    for _name in ("connect", "connect_ex", "bind", "sendto"):
+        setattr(socket.socket, _name, _guarded(_name, getattr(socket.socket, _name)))
+
+    def _resolver(name):
+        def refuse(*args, **kwargs):
+            _refuse(f"socket.{name}{args!r}")
+        return refuse
+
+    for _name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "gethostbyaddr"):
+        setattr(socket, _name, _resolver(_name))
+    _write("start", " ".join(sys.orig_argv)[:300].replace("\\n", " "))
+    """
+)
+
+_UI = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, {root!r})
+    from PySide6.QtCore import QEventLoop, QTimer
+    from desktop.app import application
+    from desktop.main_window import VIEWS, MainWindow
+    from desktop.settings import Settings
+
+    app = application()
+    window = MainWindow(Settings(), preload_language_model=False, remember_layout=False)
+    window.show()
+    assert window.open_path(Path({case!r}))
+    for name, _title, _key in VIEWS:
+        window.show_view(name)
+        loop = QEventLoop()
+        QTimer.singleShot(300, loop.quit)
+        loop.exec()
+        assert window.current_view() == name, (name, window.current_view())
+    window.close_case()
+    window.close()
+    print("views shown", flush=True)
+    """
+)
+
+
+def _guarded_run(tmp_path: Path, log: Path, args: list[str], **env: str) -> str:
+    guard = tmp_path / "guard"
+    guard.mkdir(exist_ok=True)
+    (guard / "sitecustomize.py").write_text(_GUARD, encoding="utf-8")
+    environment = dict(os.environ, PYTHONPATH=str(guard), CASELENS_OFFLINE_LOG=str(log),
+                       QT_QPA_PLATFORM="offscreen", **env)
+    done = subprocess.run([sys.executable, *args], env=environment, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, (args, done.stdout, done.stderr)
+    return done.stdout
+
+
+def _entries(log: Path, kind: str) -> list[tuple[str, str]]:
+    rows = [line.split("\t", 2) for line in log.read_text(encoding="utf-8").splitlines()]
+    return [(pid, detail) for pid, what, detail in rows if what == kind]
+
+
+def _unexpected(log: Path) -> list[str]:
+    """Refused network attempts other than urllib3's IPv6 probe (the innermost caller)."""
+    return [detail for _pid, detail in _entries(log, "network")
+            if " from " not in detail or "urllib3/util/connection.py:_has_ipv6" not in detail.split(" from ", 1)[1].split(" < ")[0]]
+
+
+def test_import_with_worker_processes_export_and_the_app_work_with_the_network_refused(tmp_path):
+    export = write_csv(tmp_path / "notes.csv", [
+        (str(i), f"{i + 1:02d}/03/2023", text) for i, text in enumerate([
+            "Police attended the home after Mum said Darren pushed her. Kayden was upset.",
+            "Phone call with school: attendance good, no concerns.",
+            "Home visit. Mum said Darren has moved back in; Kayden is scared of him.",
+            "Strategy discussion held with police and health; section 47 enquiry agreed.",
+            "Kayden seen alone at school. He said he feels safe with Nan.",
+        ])
+    ])
+    case = tmp_path / "case.caselens"
+    main_py = str(ROOT / "main.py")
+    import_log = tmp_path / "import.log"
+    _guarded_run(tmp_path, import_log, [main_py, "import", str(export), "--case", str(case)],
+                 CASELENS_WORKER_PROCESSES="2")
+    workers = [pid for pid, argv in _entries(import_log, "start") if "spawn_main" in argv]
+    assert len(set(workers)) >= 2, "extraction did not run in worker processes"
+    assert _unexpected(import_log) == []
+
+    log = tmp_path / "rest.log"
+    for file_format in ("json", "csv", "docx"):
+        out = tmp_path / f"chronology.{file_format}"
+        _guarded_run(tmp_path, log, [main_py, "export", "--case", str(case), "--format", file_format, "--out", str(out)])
+        assert out.stat().st_size > 0
+    document = json.loads((tmp_path / "chronology.json").read_text(encoding="utf-8"))
+    assert [i["status"] for i in document["imports"]] == ["complete"] and document["events"]
+    assert "views shown" in _guarded_run(tmp_path, log, ["-c", _UI.format(root=str(ROOT), case=str(case))])
+    assert _unexpected(log) == []
+    assert len(_entries(log, "start")) >= 4  # the guard ran in every process
+
+
+def test_the_process_guard_refuses_and_records_network_use(tmp_path):
+    log = tmp_path / "probe.log"
+    script = "import socket\ntry:\n    socket.create_connection(('192.0.2.1', 80), timeout=1)\nexcept OSError:\n    print('refused')\n"
+    assert _guarded_run(tmp_path, log, ["-c", script]).strip() == "refused"
+    assert len(_unexpected(log)) == 1 and "getaddrinfo" in _unexpected(log)[0]
