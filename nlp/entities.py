@@ -54,9 +54,10 @@ _CUE_SCOPES = ("sentence", "preceding")
 
 # Entity labels the base model gives a child's first name by mistake.
 _NEVER_NAME_LABELS = {"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL"}
-# Labels of words that are never a person's name written as a subject or in a list. Not "GPE":
+# Labels of words that are never a person's name written as a subject or in a list ("English
+# is spoken at home"). Not "GPE":
 # the base model gives children's first names that label as often as towns ("Aaliyah", "Olivia").
-_PLACE_LABELS = {"LOC", "FAC", "NORP"}
+_PLACE_LABELS = {"LOC", "FAC", "NORP", "LANGUAGE"}
 # Lower-case words after a capitalised word that make it a place ("the Meadows estate").
 _PLACE_AFTER = {"estate", "area", "ward"}
 # Words before a name that make the role an unspecified person ("a neighbour", "an ex-partner").
@@ -449,7 +450,7 @@ class EntityRecogniser:
         if first.lower_ in self.person_verbs or first.text in ("DOB", "D.O.B", "D.O.B."):
             return True
         if start is not None and doc[start].pos_ == "PROPN" and doc[start].ent_type_ not in _PLACE_LABELS \
-                and first.tag_ in ("VBD", "VBZ", "MD") and first.dep_ in ("ROOT", "aux", "auxpass"):
+                and first.pos_ == "AUX" and first.tag_ in ("VBD", "VBZ", "MD"):
             return True  # "Riley was in his bedroom", "Olivia sleeps in her cot"
         if first.lower_ == "born" or len(following) >= 2 and first.lower_ in ("aged", "age") and following[1].like_num:
             return True
@@ -547,6 +548,7 @@ class EntityRecogniser:
         """Link roles to the names written beside them; a role straight before a name ("HV
         Megan") is linked first, so a comma list ("Nisha Evans, HV Megan") does not take it."""
         pairs = list(zip(found, found[1:]))
+        covered = {index for item in found for index in range(item.span.start, item.span.end)}
         ranked = sorted(pairs, key=lambda pair: self._adjacent(doc, *pair) == "comma")
         for left, right in ranked:
             if left.group or right.group or left.linked or right.linked:
@@ -557,11 +559,11 @@ class EntityRecogniser:
             if left.is_name and not right.is_name and right.role and (
                     how in ("bracket", "comma") or right.kind == "professional"):
                 role, name = right, left
-                if how == "comma" and not self._comma_role(right):
+                if how == "comma" and (not self._comma_role(right) or self._in_list(doc, left, covered)):
                     continue
             elif right.is_name and not left.is_name and left.role and left.kind != "agency":
                 role, name = left, right
-                if how == "comma" and not self._comma_role(left):
+                if how == "comma" and (not self._comma_role(left) or self._in_list(doc, left, covered)):
                     continue
             else:
                 continue
@@ -607,6 +609,12 @@ class EntityRecogniser:
             role.name = name.name
             role.linked, name.linked = name, role
             name.role, name.relationship, name.side, name.kind = role.role, role.relationship, role.side, role.kind
+
+    @staticmethod
+    def _in_list(doc: Doc, left: _Found, covered: set[int]) -> bool:
+        """"HV, Joanne, IDVA": a name after a listed person is one more item, not an apposition."""
+        start = left.span.start
+        return start >= 2 and doc[start - 1].text == "," and start - 2 in covered
 
     @staticmethod
     def _comma_role(role: _Found) -> bool:

@@ -59,6 +59,7 @@ _ADOPTABLE = {"mother", "father", "stepmother", "stepfather", "parent_partner", 
 _ROLE_NAME_REACH = 120
 _SUBJECT_PRONOUN = re.compile(r"\s+(?P<verb>[a-z]+)\b(?:\s+(?:that|to|me|us|the\s+\w+))?\s+"
                               r"(?P<pronoun>she|her|he|his|him)\b", re.IGNORECASE)
+_SENTENCE_PRONOUN = re.compile(r"\s*(She|He)\b")
 _FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
 _INITIALS = re.compile(r"^(?:[A-Z]\.){2,3}$")
 _COLLAR = re.compile(r"\b(?:PC|DC|PS|DS|DI|DCI|WPC|Sgt\.?|Sergeant|Constable|Inspector|Det)\s+(\d{2,6})\b")
@@ -79,6 +80,9 @@ _AUTHOR_ROLE_NOTES = 3
 _CASE_HOLDER_ROLE = "social worker"
 _CASE_HOLDER_NOTES = 5
 _CASE_HOLDER_SHARE = 0.05
+_ADDRESSED = re.compile(r"\b(?:to|informed|inform|told|tell|update|updated|contacted|contact|asked|with|from|see|saw|"
+                        r"ring|rang|call|called|at|for|attend|attended|and)"
+                        r"\s+(?:the\s+)?$", re.IGNORECASE)
 _AUTHOR_WITH_ROLE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<role>[^()]+)\)\s*$")
 # How far (characters) from a professional's name an agency may be to count as where they work.
 _ORGANISATION_REACH = 60
@@ -336,6 +340,7 @@ class _Resolver:
         self.sideless: list[dict[str, Any]] = []
         self.possessed: list[tuple[dict[str, Any], Mapping[str, Any]]] = []
         self.person_verbs = _person_verbs()
+        self._mentions_by_note: dict[str, list[Mapping[str, Any]]] | None = None
 
     # -- ordering and sentences -------------------------------------------------------------
 
@@ -461,13 +466,17 @@ class _Resolver:
         return cluster
 
     def _compatible_kind(self, mention: dict[str, Any], cluster: _Cluster) -> bool:
-        """A professional and a family member who share a first name are different people."""
+        """A professional and a family member who share a first name are different people, and
+        so are two professionals with different jobs."""
         kind = mention.get("kind")
         if kind in ("family", "professional"):
             other = "professional" if cluster.professional else cluster.top("kind", (None, "other"))
             if other in ("family", "professional") and other != kind:
                 return False
         relationship = mention.get("relationship")
+        if kind == "professional" and mention.get("role") and cluster.professional \
+                and cluster.top("role") not in (None, mention.get("role")):
+            return False  # "FSW Megan" is not Megan the midwife
         return relationship in (None, "unknown") or cluster.relationship in ("unknown", relationship)
 
     def _add_named(self, mention: dict[str, Any], parts: NameParts) -> None:
@@ -481,7 +490,9 @@ class _Resolver:
             if not candidates and parts.last:
                 candidates = [c for c in self.named if c.professional and c.last and rules.same_last(c.last, parts.last)]
         elif parts.first:
-            candidates = [c for c in self.named if any(rules.same_first(f, parts.first) for f in c.firsts)]
+            # "Chris" is Chris Fisher before he is Christine Kowalski
+            candidates = [c for c in self.named if parts.first in c.firsts] or \
+                [c for c in self.named if any(rules.same_first(f, parts.first) for f in c.firsts)]
             if not candidates:  # a lone word may be a surname: "Chaudhry said..." for "Bridget Chaudhry"
                 candidates = [c for c in self.named if c.last == parts.first and not c.is_child]
         elif parts.last:
@@ -523,7 +534,8 @@ class _Resolver:
         An author's role is, in order: the role written with the author ("Jane Smith (Social
         Worker)", an ``author_role`` field); the role the notes give the named person
         ("FSW Jane", "TM Sam Baker"); a role word the author writes in most of their own notes
-        ("FSW visit - routines work"); else, for an author of many notes, social worker."""
+        ("FSW visit - routines work"); else, for an author of many notes who does not write to
+        "SW" as to someone else ("informed SW"), social worker."""
         notes_by_author: dict[str, list[str]] = defaultdict(list)
         written_role: dict[str, Counter] = defaultdict(Counter)
         for note_id, note in self.notes.items():
@@ -543,10 +555,19 @@ class _Resolver:
         known_roles = {m.get("role") for m in role_only if m.get("kind") == "professional" and m.get("role")}
         known_roles |= {c.top("role") for c in self.named if c.professional and c.top("role")}
         role_notes: dict[str, Counter] = defaultdict(Counter)
+        addressed: Counter = Counter()  # "informed SW", "advised to see GP": someone else
+        written: Counter = Counter()
         for mention in role_only:
             author = self.author_of_note.get(mention["note_id"])
-            if author and mention.get("kind") == "professional" and mention.get("role"):
+            if not (author and mention.get("kind") == "professional" and mention.get("role")):
+                continue
+            text = self.notes[mention["note_id"]].get("text") or ""
+            other = bool(_ADDRESSED.search(text[max(0, int(mention["start"]) - 30):int(mention["start"])]))
+            if not other:  # only "FSW visit", "SW to send mum the minutes" can be the author
                 role_notes[author][(mention["role"], mention["note_id"])] = 1
+            if mention["role"] == _CASE_HOLDER_ROLE:
+                written[author] += 1
+                addressed[author] += other
         total = sum(len(ids) for ids in notes_by_author.values())
         for author, note_ids in notes_by_author.items():
             cluster = self._cluster_of_author(author)
@@ -563,7 +584,8 @@ class _Resolver:
                         role = candidate
                         break
             if role is None and (cluster is None or cluster.top("kind", (None, "other")) in (None, "professional")) \
-                    and len(note_ids) >= max(_CASE_HOLDER_NOTES, _CASE_HOLDER_SHARE * total):
+                    and len(note_ids) >= max(_CASE_HOLDER_NOTES, _CASE_HOLDER_SHARE * total) \
+                    and not (written[author] and addressed[author] * 2 >= written[author]):
                 role = _CASE_HOLDER_ROLE
             if role is None:
                 continue
@@ -738,7 +760,21 @@ class _Resolver:
             if not cluster.subject and cluster.relationship == "unknown" and cluster.is_child and subjects:
                 cluster.relabel("relationship", None, "sibling")
                 cluster.relabel("relationship", "unknown", "sibling")
+        self._half_siblings_by_surname(subjects)
         return subjects
+
+    def _half_siblings_by_surname(self, subjects: list[_Cluster]) -> None:
+        """A sibling whose surname is neither the child's nor either parent's has another
+        parent: a half-sibling ("Ruby Campbell", mum's baby with her partner, beside "Lily
+        Parker" and her father "Daniel Parker")."""
+        if len(subjects) != 1 or not subjects[0].last:
+            return
+        parents = {c.last for c in self.named if c.relationship in ("mother", "father") and c.last}
+        for cluster in self.named:
+            if cluster.relationship == "sibling" and cluster.last and cluster.top("relationship") == "sibling" \
+                    and cluster.last != subjects[0].last and cluster.last not in parents \
+                    and not self.names.same_last(cluster.last, subjects[0].last):
+                cluster.relabel("relationship", "sibling", "half_sibling")
 
     def adopt_role_clusters(self) -> None:
         """Give a role known only by its word ("Mum") to the named adult who keeps its company.
@@ -747,8 +783,9 @@ class _Resolver:
         "Mum" from then on. When no named person holds the role, the named adult with no
         relationship who is written close to the role word ("Call from Sheila. MGM said..."), or
         who appears in most of the notes that use it (at least two, and half of her own notes), is
-        taken to hold it; failing both, the one adult of the right sex who carries the family
-        name of that side (a maternal grandmother named Nowak when mum is Joanne Nowak). Nobody
+        taken to hold it; but the one adult known to be of the right sex who carries the family
+        name of that side (a maternal grandmother named Nowak when mum is Joanne Nowak), or a
+        half-sibling's surname for a parent's (ex-)partner, comes before them. Nobody
         takes a role of the other sex ("Mr", "he said"), a maternal role while carrying only the
         father's surname, or a parent's partner's role while carrying the mother's own family
         name. A professional role ("the midwife") needs a name written close to it, never one
@@ -790,10 +827,11 @@ class _Resolver:
                     continue
                 if best is None or (close, shared) > best[0]:
                     best = ((close, shared), cluster)
-            if best is None:
-                sure = [c for c in kin if self._pronoun_sex(c) is not None]
-                if len(sure) == 1 or len(kin) == 1:
-                    best = ((0, 0), (sure or kin)[0])
+            # the family name outweighs being written nearby; a role of one sex needs a person
+            # whose pronouns say so, a partner may be anyone
+            sure = kin if relationship not in _MALE | _FEMALE else [c for c in kin if self._pronoun_sex(c) is not None]
+            if len(sure) == 1:
+                best = ((0, 0), sure[0])
             if best is not None:
                 taken.add(id(best[1]))
                 best[1].take_all(role)
@@ -844,20 +882,36 @@ class _Resolver:
     def _pronoun_sex(self, cluster: _Cluster) -> str | None:
         """"female"/"male" when the person's name is the subject of a verb of speech or action
         followed by a pronoun in the same sentence ("Margaret said she is worried", "Dan told
-        me he...") at least twice, and at least three times in four."""
+        me he...") or the next sentence starts with one ("Call from Denise. She said..."), at
+        least twice, and at least three times in four."""
         votes: Counter = Counter()
         for mention in cluster.mentions:
             if not mention.get("name"):
                 continue
             text = self.notes.get(mention["note_id"], {}).get("text") or ""
             end = int(mention["end"])
-            found = _SUBJECT_PRONOUN.match(text, end, self.sentence(mention["note_id"], end)[1])
+            sentence_end = self.sentence(mention["note_id"], end)[1]
+            found = _SUBJECT_PRONOUN.match(text, end, sentence_end)
             if found and found.group("verb").lower() in self.person_verbs:
                 votes["female" if found.group("pronoun").lower() in _FEMALE_PRONOUNS else "male"] += 1
+                continue
+            # "Call from Denise Reid. She said...": the next sentence starts with a pronoun and
+            # nobody else is named in between
+            following = _SENTENCE_PRONOUN.match(text, sentence_end)
+            if found is None and following and not any(
+                    end < int(m["start"]) < following.end() for m in self._note_mentions(mention["note_id"])):
+                votes["female" if following.group(1).lower() == "she" else "male"] += 1
         if not votes:
             return None
         sex, count = votes.most_common(1)[0]
         return sex if count >= 2 and count * 4 >= sum(votes.values()) * 3 else None
+
+    def _note_mentions(self, note_id: str) -> list[Mapping[str, Any]]:
+        if self._mentions_by_note is None:
+            self._mentions_by_note = defaultdict(list)
+            for mention in self.rows.mentions:
+                self._mentions_by_note[mention["note_id"]].append(mention)
+        return self._mentions_by_note.get(note_id, [])
 
     def place_sideless_grandparents(self) -> None:
         """"Nan", "Grandad" with no side: the grandparent named in the same note, else the one the

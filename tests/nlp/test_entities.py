@@ -218,3 +218,14 @@ def test_a_role_straight_before_a_name_is_linked_before_a_comma_list(blank):
     found = mentions(blank, "Present: Nisha Evans, HV Megan Fisher, Mum.")
     assert found["HV"]["name"] == "Megan Fisher"
     assert found["Nisha Evans"]["role"] != "health visitor"
+
+
+def test_a_language_is_not_a_person_and_a_previous_relationship_names_an_ex_partner(nlp):
+    found = mentions(nlp, "English is spoken at home. There was a previous relationship with Daniel Hamilton.")
+    assert "English" not in found
+    assert found["Daniel Hamilton"]["relationship"] == "ex_partner_of_parent"
+
+
+def test_a_name_listed_after_a_role_is_not_that_role(nlp):
+    found = mentions(nlp, "Present: Nisha Evans, HV, Joanne, IDVA.")
+    assert found["Joanne"]["role"] is None

@@ -360,3 +360,36 @@ def test_whose_relative_a_kinship_word_is():
     grandfather = person_of(result, grandad)
     assert (grandfather["relationship"], grandfather["side"]) == ("grandfather", "maternal")
     assert person_of(result, lilys) is None and person_of(result, his_mum) is None
+
+
+def test_an_author_who_writes_to_sw_is_not_the_social_worker():
+    case = CaseBuilder()
+    for number in range(6):
+        case.note(f"s{number}", f"2023-0{number + 1}-10", "Home visit. SW saw the children.")
+        case.note(f"f{number}", f"2023-0{number + 1}-12", "Support session. Informed SW. Advised to see GP.")
+    for note in case.facts.notes:
+        note["author"] = "Joy Adeyemi" if note["id"].startswith("s") else "Kate Richardson"
+    told = case.mention("f3", "SW", kind="professional", role="social worker", relationship="professional")
+    gp = case.mention("f3", "GP", kind="professional", role="GP", relationship="professional")
+    result = resolve_case(case.facts)
+    assert person_of(result, told)["name"] == "Joy Adeyemi"
+    assert person_of(result, gp)["name"] != "Kate Richardson"
+
+
+def test_a_sibling_with_another_surname_is_a_half_sibling_and_chris_is_not_christine():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Lily Parker (8), Ruby Campbell (1) and Aaliyah Parker (4). Dad (Daniel Parker).")
+    case.note("n2", "2023-01-09", "Christine Kowalski visited. SENCO Chris Fisher called. Chris said all is well.")
+    case.mention("n1", "Lily Parker", name="Lily Parker", age=8, child=True)
+    ruby = case.mention("n1", "Ruby Campbell", name="Ruby Campbell", age=1, child=True)
+    aaliyah = case.mention("n1", "Aaliyah Parker", name="Aaliyah Parker", age=4, child=True)
+    case.mention("n1", "Daniel Parker", name="Daniel Parker", kind="family", role="father", relationship="father")
+    christine = case.mention("n2", "Christine Kowalski", name="Christine Kowalski")
+    professional = {"kind": "professional", "role": "SENCO", "relationship": "professional"}
+    case.mention("n2", "Chris Fisher", name="Chris Fisher", **professional)
+    chris = case.mention("n2", "Chris", nth=2, name="Chris")
+    result = resolve_case(case.facts)
+    assert person_of(result, ruby)["relationship"] == "half_sibling"
+    assert person_of(result, aaliyah)["relationship"] == "sibling"
+    assert person_of(result, chris)["name"] == "Chris Fisher"
+    assert person_of(result, christine)["kind"] != "professional"
