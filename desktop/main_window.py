@@ -41,11 +41,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import formatting, workers
+from desktop.audit_view import AuditDialog
 from desktop.chronology import ChronologyView, default_filters
 from desktop.curation import SetCuratedValues
 from desktop.export_dialog import ExportDialog, export_word
 from desktop.gaps import GapsView
 from desktop.import_dialog import IMPORTABLE, ImportRun, describe_report
+from desktop.lock_screen import IdleLock, StrengthHint
 from desktop.note_reader import NoteReader
 from desktop.people import PeopleView
 from desktop.risks import RisksView
@@ -53,7 +55,7 @@ from desktop.settings import Settings
 from desktop.summary import SummaryView
 from desktop.timeline import TimelineView
 from errors import CaseLensError
-from store import Case, open_case
+from store import Case, audit, open_case
 from store import cases as store_cases
 from store import curation
 from store import queries as store_queries
@@ -239,6 +241,7 @@ class NewCaseDialog(QDialog):
         form.addRow("", self.encrypt)
         form.addRow("Passphrase", self.passphrase)
         form.addRow("Repeat it", self.confirm)
+        form.addRow("", StrengthHint(self.passphrase))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
@@ -286,6 +289,7 @@ class PassphraseDialog(QDialog):
         form = QFormLayout()
         form.addRow("New passphrase", self.passphrase)
         form.addRow("Repeat it", self.confirm)
+        form.addRow("", StrengthHint(self.passphrase))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
@@ -454,6 +458,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self._refresh_during_import)
         if remember_layout:
             self._restore_layout()
+        self.idle_lock = IdleLock(self)
         self.show_case(None)
         self._dock_sized = False
         self._preload = preload_language_model
@@ -505,6 +510,10 @@ class MainWindow(QMainWindow):
                                           "Write the chronology as a Word document")
         self.passphrase_action = self._action(file_menu, "Encrypt / change &passphrase…", None,
                                               self.choose_passphrase, "Protect the case file with a passphrase")
+        self.lock_action = self._action(file_menu, "&Lock case", "Ctrl+L", lambda: self.idle_lock.lock(),
+                                        "Close the encrypted case until its passphrase is entered again")
+        self.audit_action = self._action(file_menu, "&Audit trail…", None, self.show_audit_trail,
+                                         "Every import, export, deletion, passphrase change and lock of this case")
         file_menu.addSeparator()
         self.close_action = self._action(file_menu, "&Close case", "Ctrl+W", self.close_case)
         self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
@@ -589,6 +598,8 @@ class MainWindow(QMainWindow):
         self.close_action.setEnabled(case is not None)
         self.export_action.setEnabled(case is not None)
         self.passphrase_action.setEnabled(case is not None)
+        self.lock_action.setEnabled(case is not None and case.encrypted)
+        self.audit_action.setEnabled(case is not None)
         for action in self.chronology.correction_actions:
             action.setEnabled(case is not None)
         self.chronology.set_case(case)
@@ -626,6 +637,14 @@ class MainWindow(QMainWindow):
         self.set_case(case, passphrase)
         self.show_view("summary")
         return True
+
+    def show_audit_trail(self) -> QDialog | None:
+        """The case's audit trail in a dialog (imports, exports, deletions, passphrase, locks)."""
+        if self.case is None:
+            return None
+        dialog = AuditDialog(audit.entries(self.case), self)
+        dialog.open()
+        return dialog
 
     def edit_subject(self) -> None:
         if self.case is None:
