@@ -159,7 +159,7 @@ _TOKEN_RE = re.compile(r"\w+(?:'\w+)*|[^\w\s]")
 
 # --- swapped letters ---------------------------------------------------------------------------
 
-_LONG_WORD_RE = re.compile(r"[A-Za-z]{5,}")
+_LONG_WORD_RE = re.compile(r"[A-Za-z]{4,}")
 
 
 @lru_cache(maxsize=1)
@@ -184,13 +184,13 @@ class SwappedLetters:
     """Corrects the commonest typing slip, two neighbouring letters swapped ("concenrs",
     "appointmetns", "heaivly"), in the words a rule set looks for.
 
-    Only words of five letters or more, only inside the word (first and last letters kept), and
+    Only words of four letters or more, only inside the word (first and last letters kept), and
     never into or out of a real word. A swap keeps the text's length, so every offset stays
     valid and the corrected text can be matched in place of the original."""
 
     def __init__(self, words: Iterable[str], known: frozenset[str] | None = None) -> None:
         known = english_words() if known is None else known
-        targets = {w.lower() for w in words if len(w) >= 5 and w.isalpha()}
+        targets = {w.lower() for w in words if len(w) >= 4 and w.isalpha()}
         corrections: dict[str, str] = {}
         ambiguous: set[str] = set()
         if known:

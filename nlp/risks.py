@@ -366,7 +366,7 @@ def _merge_neighbours(doc: Doc, found: list[tuple[dict[str, Any], Span]]) -> lis
             if (
                 last_rule["category"] == rule["category"]
                 and len(between) <= _NEIGHBOUR_GAP
-                and not any(t.lower_ in _SEPARATORS or t.is_space for t in between)
+                and not any(t.lower_ in _SEPARATORS or t.is_space or _is_boundary(t) for t in between)
                 and (not doc.has_annotation("SENT_START") or not any(t.is_sent_start for t in doc[last.end: span.end]))
             ):
                 merged[-1] = (last_rule, doc[last.start: span.end])
@@ -418,6 +418,30 @@ def _one_per_clause(doc: Doc, rows: list[tuple[Span, dict[str, Any]]]) -> list[d
         seen.add(key)
         kept.append({**row, "start": start, "end": end, "text": doc.text[start:end]})
     return kept
+
+
+_FLAG_KEYS = ("category", "negated", "historical", "hypothetical", "uncertain", "experiencer")
+
+
+def _join_dashed(doc: Doc, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Join two mentions of one concern with the same flags that a dash alone separates
+    ("Family history of depression - Nan was treated for depression"): the words after the
+    dash say more about the same concern, so they are one piece of evidence."""
+    joined: list[dict[str, Any]] = []
+    for row in sorted(rows, key=lambda r: r["start"]):
+        previous = next((r for r in reversed(joined) if r["category"] == row["category"]), None)
+        if (
+            previous is not None
+            and all(previous.get(key) == row.get(key) for key in _FLAG_KEYS)
+            and doc.text[previous["end"]: row["start"]].strip() in ("-", "\u2013", "\u2014")
+        ):
+            previous["end"] = row["end"]
+            previous["text"] = doc.text[previous["start"]: row["end"]]
+            if previous.get("person_start") is None:
+                previous["person_start"], previous["person_end"] = row.get("person_start"), row.get("person_end")
+            continue
+        joined.append(dict(row))
+    return joined
 
 
 def _without_named_causes(rows: list[dict[str, Any]], umbrellas: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
@@ -521,7 +545,7 @@ class RiskFinder:
     def _spelling_fixed(self, doc: Doc) -> Doc | None:
         """The doc's words with swapped letters corrected ("missed two appointmetns"), tokenised
         alike so spans carry over by token index; None when nothing needs correcting."""
-        if not any(token.lower_ in self._spelling for token in doc if len(token) >= 5):
+        if not any(token.lower_ in self._spelling for token in doc if len(token) >= 4):
             return None
         fixed = self._make_doc(self._spelling.fix(doc.text))
         if [len(t) for t in fixed] != [len(t) for t in doc]:
@@ -571,10 +595,10 @@ class RiskFinder:
         strengths = _merge_neighbours(doc, strengths)
         risk_rows = _one_per_clause(doc, [(span, self._risk_row(doc, rule, span, mentions)) for rule, span in risks])
         harms = [(*clause_of(span), rule["category"]) for rule, span in risks if rule.get("umbrella")]
-        doc._.risks = _without_named_causes(risk_rows, harms)
-        doc._.strengths = _one_per_clause(
+        doc._.risks = _join_dashed(doc, _without_named_causes(risk_rows, harms))
+        doc._.strengths = _join_dashed(doc, _one_per_clause(
             doc, [(span, self._strength_row(doc, rule, span, mentions)) for rule, span in strengths]
-        )
+        ))
         return doc
 
     def _flags(self, doc: Doc, span: Span) -> dict[str, Any]:

@@ -362,6 +362,12 @@ def test_refusals_promises_and_never(text, target, expected):
         ("There have been five DA call outs in the last two years.", "DA call outs", "current"),
         # a slip of the keyboard in a trigger
         ("There are concenrs that Lily is being exploited.", "being exploited", "uncertain"),
+        ("He was known to police for drug supply in the psat.", "drug supply", "historical"),
+        # 'appeared' is what the worker saw; 'seems' is a hedge
+        ("The child appeared unkempt.", "unkempt", "current"),
+        ("Dad seemed drunk.", "drunk", "uncertain"),
+        # a letter whose lower case is longer does not shift the offsets
+        ("İlkay said there was no alcohol in the home.", "alcohol", "negated"),
     ],
 )
 def test_more_general_english(text, target, expected):

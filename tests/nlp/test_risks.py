@@ -398,3 +398,25 @@ def test_reported_speech_is_current_and_a_hedge_makes_it_uncertain(blank):
                 "domestic_abuse")["status"] == "current"
     assert only(run(blank, "Neighbours have reportedly heard shouting at the property.")._.risks,
                 "domestic_abuse")["status"] == "uncertain"
+
+
+def test_words_after_a_dash_that_say_more_about_the_same_concern_are_one_mention(blank):
+    text = "Family history of depression - maternal grandmother was treated for depression when mum was young."
+    risk = only(run(blank, text)._.risks, "mental_health")
+    assert (risk["start"], risk["end"]) == (0, len(text) - 1)
+    assert risk["status"] == "historical"
+
+
+def test_a_dash_between_a_denial_and_a_concern_keeps_them_apart(blank):
+    rows = run(blank, "No concerns about alcohol - mum was drinking heavily today.")._.risks
+    assert sorted(row["status"] for row in rows) == ["current", "negated"]
+
+
+def test_previous_involvement_is_background(blank):
+    text = "Previous involvement: Tyler was subject to a CP plan in another LA under the category of neglect."
+    assert only(run(blank, text)._.risks, "neglect")["status"] == "historical"
+
+
+def test_a_hedged_caring_role_is_uncertain(blank):
+    text = "Skye has been helping with Freya and Olivia a lot and seems tired."
+    assert only(run(blank, text)._.risks, "young_carer")["status"] == "uncertain"
