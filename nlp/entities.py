@@ -340,6 +340,8 @@ class EntityRecogniser:
             start += rule.trim_start
             if rule.named:
                 start = self._skip_leading_non_name(doc, start, end, rule.kind == "agency")
+                if rule.kind != "agency" and end < len(doc) and doc[end].text in ("'s", "’s"):
+                    continue  # "a previous relationship with Tyler's father": Tyler is not the one
             if start < end:
                 candidates.append((start, end, rule))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))

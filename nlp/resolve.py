@@ -465,16 +465,17 @@ class _Resolver:
         clusters.append(cluster)
         return cluster
 
-    def _compatible_kind(self, mention: dict[str, Any], cluster: _Cluster) -> bool:
+    def _compatible_kind(self, mention: dict[str, Any], cluster: _Cluster, first_only: bool = False) -> bool:
         """A professional and a family member who share a first name are different people, and
-        so are two professionals with different jobs."""
+        so are two professionals known by one first name in different jobs ("FSW Megan" and
+        Megan the midwife; "Dr Howard" the GP is still "Dr Harriet Howard" the doctor)."""
         kind = mention.get("kind")
         if kind in ("family", "professional"):
             other = "professional" if cluster.professional else cluster.top("kind", (None, "other"))
             if other in ("family", "professional") and other != kind:
                 return False
         relationship = mention.get("relationship")
-        if kind == "professional" and mention.get("role") and cluster.professional \
+        if first_only and kind == "professional" and mention.get("role") and cluster.professional \
                 and cluster.top("role") not in (None, mention.get("role")):
             return False  # "FSW Megan" is not Megan the midwife
         return relationship in (None, "unknown") or cluster.relationship in ("unknown", relationship)
@@ -512,7 +513,12 @@ class _Resolver:
                 for p in c.parts if p.full)]
         else:
             candidates = []
-        candidates = [c for c in candidates if self._compatible_kind(mention, c)]
+        first_only = bool(parts.first and not parts.last)
+        candidates = [c for c in candidates if self._compatible_kind(mention, c, first_only)]
+        if parts.title and len(candidates) > 1:  # "Dr Smith" is Dr Fatima Smith, not Miss Smith
+            titled = [c for c in candidates if any(p.title == parts.title for p in c.parts)]
+            untitled = [c for c in candidates if not any(p.title for p in c.parts)]
+            candidates = titled or untitled or candidates
         if len(candidates) > 1:
             same_note = [c for c in candidates if mention["note_id"] in c.notes]
             candidates = same_note or candidates
@@ -656,7 +662,8 @@ class _Resolver:
                 author.add(mention)
                 return
             role = mention.get("role")
-            holders = [c for c in self.named if c.top("role") == role]
+            holders = [c for c in self.named if c.top("role") == role] or \
+                [c for c in self.named if c.professional and c.counts.get("role", Counter())[role] > 0]
         else:
             holders = [c for c in self.named if c.relationship == relationship
                        and (side is None or c.top("side") in (None, side))]
@@ -882,8 +889,8 @@ class _Resolver:
     def _pronoun_sex(self, cluster: _Cluster) -> str | None:
         """"female"/"male" when the person's name is the subject of a verb of speech or action
         followed by a pronoun in the same sentence ("Margaret said she is worried", "Dan told
-        me he...") or the next sentence starts with one ("Call from Denise. She said..."), at
-        least twice, and at least three times in four."""
+        me he...") or the next sentence starts with one ("Call from Denise. She said..."): every
+        time, or at least twice and three times in four."""
         votes: Counter = Counter()
         for mention in cluster.mentions:
             if not mention.get("name"):
@@ -904,7 +911,8 @@ class _Resolver:
         if not votes:
             return None
         sex, count = votes.most_common(1)[0]
-        return sex if count >= 2 and count * 4 >= sum(votes.values()) * 3 else None
+        total = sum(votes.values())
+        return sex if count == total or count >= 2 and count * 4 >= total * 3 else None
 
     def _note_mentions(self, note_id: str) -> list[Mapping[str, Any]]:
         if self._mentions_by_note is None:

@@ -229,3 +229,8 @@ def test_a_language_is_not_a_person_and_a_previous_relationship_names_an_ex_part
 def test_a_name_listed_after_a_role_is_not_that_role(nlp):
     found = mentions(nlp, "Present: Nisha Evans, HV, Joanne, IDVA.")
     assert found["Joanne"]["role"] is None
+
+
+def test_a_possessor_is_not_the_named_ex_partner(nlp):
+    found = mentions(nlp, "There is a history of DA in a previous relationship with Tyler's father.")
+    assert found.get("Tyler", {}).get("relationship") != "ex_partner_of_parent"

@@ -393,3 +393,20 @@ def test_a_sibling_with_another_surname_is_a_half_sibling_and_chris_is_not_chris
     assert person_of(result, aaliyah)["relationship"] == "sibling"
     assert person_of(result, chris)["name"] == "Chris Fisher"
     assert person_of(result, christine)["kind"] != "professional"
+
+
+def test_dr_smith_is_the_doctor_and_the_gp_joins_her_while_miss_smith_is_the_teacher():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Letter from Dr Fatima Smith. Call from Hannah Smith at school.")
+    case.note("n2", "2023-01-09", "Spoke with the GP, Dr Smith. Miss Smith said Skye is tired. Mum will ring the GP.")
+    doctor = {"kind": "professional", "role": "doctor", "relationship": "professional"}
+    fatima = case.mention("n1", "Dr Fatima Smith", name="Dr Fatima Smith", **doctor)
+    hannah = case.mention("n1", "Hannah Smith", name="Hannah Smith", kind="professional", relationship="professional")
+    gp = {"kind": "professional", "role": "GP", "relationship": "professional"}
+    case.mention("n2", "GP", name="Dr Smith", **gp)
+    dr_smith = case.mention("n2", "Dr Smith", name="Dr Smith", **gp)
+    miss = case.mention("n2", "Miss Smith", name="Miss Smith")
+    ring = case.mention("n2", "GP", nth=1, **gp)
+    result = resolve_case(case.facts)
+    assert person_of(result, dr_smith)["id"] == person_of(result, fatima)["id"] == person_of(result, ring)["id"]
+    assert person_of(result, miss)["id"] == person_of(result, hannah)["id"]
