@@ -42,10 +42,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import formatting, queries
-from desktop.curation import SetCuratedValues
+from desktop import formatting
+from desktop.curation import AddManualFact, SetCuratedValues
 from desktop.highlight import SearchHighlightDelegate
-from store import queries as store_queries
+from desktop.manual_facts import AddEventDialog
+from store import queries
 from store.connection import Case
 
 ALL_STATUSES = ("current", "historical", "hypothetical", "negated", "uncertain")
@@ -156,7 +157,7 @@ class ChronologyModel(QAbstractTableModel):
         self._risks: dict[str, str] = {}
         self._sources: dict[str, str] = {}
         self._copies: dict[str, int] = {}  # event id -> how many other records of the same event
-        self._dob: str | None = None
+        self._children: list[tuple[str, str, str]] = []  # (person id, first name, dob) of each subject child
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -179,11 +180,11 @@ class ChronologyModel(QAbstractTableModel):
                 self._cache.clear()
                 self._load_lookups()
                 self.total = self.case.db.execute(
-                    "SELECT count(*) FROM events e JOIN notes n ON n.id = e.note_id AND n.current = 1"
-                    " WHERE e.duplicate_of IS NULL"
+                    "SELECT (SELECT count(*) FROM events e JOIN notes n ON n.id = e.note_id AND n.current = 1"
+                    " WHERE e.duplicate_of IS NULL) + (SELECT count(*) FROM manual_events)"
                 ).fetchone()[0]
             order = "desc" if self._sort == (0, Qt.SortOrder.DescendingOrder) else "asc"
-            self.ids = store_queries.chronology_ids(self.case, order=order, **self.filters.query_arguments())
+            self.ids = queries.chronology_ids(self.case, order=order, **self.filters.query_arguments())
             if self._sort[0] != 0:
                 self._sort_ids()
         self.endResetModel()
@@ -207,7 +208,7 @@ class ChronologyModel(QAbstractTableModel):
     def _fetch(self, ids: list[str]) -> None:
         missing = [event_id for event_id in ids if event_id not in self._cache]
         if missing and self.case is not None:
-            for event_id, row in store_queries.events(self.case, missing).items():
+            for event_id, row in queries.events(self.case, missing).items():
                 self._cache[event_id] = self._prepare(row)
 
     def _load_lookups(self) -> None:
@@ -215,7 +216,7 @@ class ChronologyModel(QAbstractTableModel):
         self._people = {pid: name.split(" (")[0] for pid, name in queries.people_choices(self.case)}
         self._risks = {
             note_id: cats for note_id, cats in db.execute(
-                "SELECT note_id, group_concat(DISTINCT category) FROM risks"
+                f"SELECT note_id, group_concat(DISTINCT category) FROM ({queries.CURATED_RISKS})"
                 " WHERE status = 'current' GROUP BY note_id"
             )
         }
@@ -224,8 +225,10 @@ class ChronologyModel(QAbstractTableModel):
                 "SELECT note_id, min(source_note_id) FROM note_sources WHERE source_note_id IS NOT NULL GROUP BY note_id"
             )
         }
-        subject = db.execute("SELECT dob FROM subjects WHERE dob IS NOT NULL ORDER BY rowid LIMIT 1").fetchone()
-        self._dob = subject[0] if subject else None
+        self._children = [
+            (person_id, (name or "").split(" ")[0], dob) for person_id, name, dob in db.execute(
+                "SELECT person_id, name, dob FROM subjects WHERE dob IS NOT NULL ORDER BY rowid")
+        ]
         duplicate_of = _curated_duplicate_of()
         self._copies = {
             event_id: count for event_id, count in db.execute(
@@ -234,10 +237,20 @@ class ChronologyModel(QAbstractTableModel):
             )
         }
 
+    def _age(self, row: dict[str, Any]) -> str:
+        """The age of the child the event concerns; with several children and none named by
+        the event, each child's age ("Ella 3y · Sam 1y")."""
+        children = self._children
+        concerned = [child for child in children if child[0] in (row.get("people") or [])]
+        if len(children) == 1 or len(concerned) == 1:
+            return formatting.age_at((concerned or children)[0][2], row.get("date"))
+        ages = [(name, formatting.age_at(dob, row.get("date"))) for _, name, dob in (concerned or children)]
+        return " · ".join(f"{name} {age}" for name, age in ages if age)
+
     def _prepare(self, row: dict[str, Any]) -> dict[str, Any]:
         shown = dict(row)
         shown["date_text"] = formatting.uk_date(row.get("date"), row.get("precision"), bool(row.get("approximate")))
-        shown["age_text"] = formatting.age_at(self._dob, row.get("date"))
+        shown["age_text"] = self._age(row)
         shown["type_text"] = formatting.event_type_label(row.get("type"))
         if row.get("status") == "hypothetical":
             shown["type_text"] += " (planned)"
@@ -248,6 +261,8 @@ class ChronologyModel(QAbstractTableModel):
             formatting.risk_label(c) for c in sorted((self._risks.get(row["note_id"]) or "").split(",")) if c
         )
         source = [formatting.uk_date(row.get("note_date")), row.get("note_type") or "", row.get("author") or ""]
+        if row.get("manual"):
+            source.insert(0, "Added by you")
         reference = self._sources.get(row["note_id"])
         if reference:
             source.append(f"ref {reference}")
@@ -578,6 +593,10 @@ class ChronologyView(QWidget):
         for action in self.correction_actions:
             self.actions_bar.addAction(action)
         self.actions_bar.addSeparator()
+        self.add_event_action = self._action("Add event…", "Ctrl+Shift+N", self.add_event,
+                                             "Add an event the notes do not show as one")
+        self.actions_bar.addAction(self.add_event_action)
+        self.actions_bar.addSeparator()
         self.copy_action = self._action("Copy", "Ctrl+C", self.copy_selection,
                                         "Copy the selected rows as a table (paste into Word or Excel)")
         self.actions_bar.addAction(self.copy_action)
@@ -606,7 +625,7 @@ class ChronologyView(QWidget):
     def set_case(self, case: Case | None) -> None:
         self.model.case = case
         if case is not None:
-            self.filter_bar.set_date_range(store_queries.case_summary(case)["date_from"])
+            self.filter_bar.set_date_range(queries.case_summary(case)["date_from"])
             self.filter_bar.set_choices(
                 queries.event_types_present(case), queries.people_choices(case), queries.risk_categories_present(case)
             )
@@ -725,6 +744,7 @@ class ChronologyView(QWidget):
         enabled = bool(self.selected_rows()) or self.current_row() is not None
         for action in self.correction_actions:
             action.setEnabled(enabled and self.model.case is not None)
+        self.add_event_action.setEnabled(self.model.case is not None)
         self.copy_action.setEnabled(enabled)
 
     def _context_menu(self, position: Any) -> None:
@@ -774,6 +794,23 @@ class ChronologyView(QWidget):
             self.undo_stack.push(SetCuratedValues(self.model.case, "event", event_id, {"duplicate_of": None},
                                                   "Split merged events", self._after_change))
         self.undo_stack.endMacro()
+
+    def add_event(self) -> AddEventDialog | None:
+        """Ask for an event the worker knows of and store it as theirs (undoable). Returns the
+        dialog while it is open (for checks), None without a case."""
+        if self.model.case is None:
+            return None
+        dialog = AddEventDialog(self)
+        dialog.accepted.connect(lambda: self.store_event(dialog.values()))
+        dialog.open()
+        return dialog
+
+    def store_event(self, values: dict[str, Any]) -> str:
+        """Store the worker's own event as one undoable step and select it; returns its id."""
+        command = AddManualFact(self.model.case, "event", values, "Add event", self._after_change)
+        self.undo_stack.push(command)
+        self.select_event(command.fact_id, emit=False)
+        return command.fact_id
 
     def _targets(self) -> list[dict[str, Any]]:
         return self.selected_rows() or ([self.current_row()] if self.current_row() else [])

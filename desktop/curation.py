@@ -61,3 +61,35 @@ class SetCuratedValues(QUndoCommand):
             else:
                 curation.set_value(self.case, self.target_kind, self.target_id, name, value)
         self.on_change(self.target_id)
+
+
+class AddManualFact(QUndoCommand):
+    """Add one of the worker's own facts (an event, a risk, a person); undo removes it and
+    redo puts back the very same row (same id), so corrections made to it later still apply."""
+
+    def __init__(
+        self,
+        case: Case,
+        target_kind: str,
+        values: dict[str, Any],
+        description: str,
+        on_change: Callable[[str], None],
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        super().__init__(description, parent)
+        self.case = case
+        self.target_kind = target_kind
+        self.values = {**values, "id": values.get("id") or curation.new_manual_id(target_kind)}
+        self.on_change = on_change
+
+    @property
+    def fact_id(self) -> str:
+        return self.values["id"]
+
+    def redo(self) -> None:
+        curation.add_manual(self.case, self.target_kind, self.values)
+        self.on_change(self.fact_id)
+
+    def undo(self) -> None:
+        curation.remove_manual(self.case, self.target_kind, self.fact_id)
+        self.on_change(self.fact_id)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop import formatting
 from desktop.highlight import SpanHighlightDelegate
-from desktop.queries import Mention
+from store.queries import Mention
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 10
 MENTION_ROLE = Qt.ItemDataRole.UserRole + 11

@@ -5,7 +5,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from desktop import formatting, queries
+from desktop import formatting
+from store import queries
 from store.connection import Case
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 40

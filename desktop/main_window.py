@@ -43,10 +43,11 @@ from PySide6.QtWidgets import (
 from desktop import formatting, workers
 from desktop.audit_view import AuditDialog
 from desktop.chronology import ChronologyView, default_filters
-from desktop.curation import SetCuratedValues
+from desktop.curation import AddManualFact, SetCuratedValues
 from desktop.export_dialog import ExportDialog, export_word
 from desktop.gaps import GapsView
 from desktop.import_dialog import IMPORTABLE, ImportRun, describe_report
+from desktop.manual_facts import AddRiskDialog
 from desktop.lock_screen import IdleLock, StrengthHint
 from desktop.note_reader import NoteReader
 from desktop.people import PeopleView
@@ -480,6 +481,8 @@ class MainWindow(QMainWindow):
             view.open_evidence.connect(self.read_span)
         for view in (self.people, self.risks):
             view.correct.connect(self.correct)
+        self.people.split_person.connect(self.split_person)
+        self.note_reader.add_risk.connect(self.add_risk)
         self.start_page.open_case.connect(self.choose_case)
         self.start_page.new_case.connect(self.new_case)
         self.start_page.import_files.connect(self.choose_import)
@@ -527,6 +530,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         for action in self.chronology.correction_actions:
             edit_menu.addAction(action)
+        edit_menu.addAction(self.chronology.add_event_action)
         self._action(edit_menu, "&Find in notes", "Ctrl+F", self.focus_search)
         self.orphans_action = self._action(edit_menu, "Corrections to &review…", None, self.show_orphaned_corrections,
                                            "Your corrections whose fact the latest extraction no longer finds")
@@ -716,6 +720,39 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(SetCuratedValues(self.case, target_kind, target_id, values, description,
                                               lambda _target: self.refresh_all()))
 
+    def add_risk(self, note_id: str, start: int, end: int, text: str) -> AddRiskDialog | None:
+        """A risk the extraction missed, evidenced by the text the worker selected in a note:
+        ask its category and status, then store it as theirs (undoable). Returns the dialog
+        while it is open (for checks)."""
+        if self.case is None:
+            return None
+        dialog = AddRiskDialog(text, self)
+        evidence = {"note_id": note_id, "start": start, "end": end, "text": text}
+        dialog.accepted.connect(lambda: self.store_risk({**evidence, **dialog.values()}))
+        dialog.open()
+        return dialog
+
+    def store_risk(self, values: dict[str, Any]) -> str:
+        """Store the worker's own risk as one undoable step; returns its id."""
+        command = AddManualFact(self.case, "risk", values, "Add risk", lambda _target: self.refresh_all())
+        self.undo_stack.push(command)
+        return command.fact_id
+
+    def split_person(self, person_id: str, mention_ids: list[str], values: dict[str, Any]) -> str | None:
+        """One person extraction wrongly made of two: the chosen mentions (and the events and
+        risks of notes only they name the person in) go to a new person, as one undoable step.
+        Returns the new person's id."""
+        if self.case is None or not mention_ids:
+            return None
+        person, changes = curation.split_person(self.case, person_id, mention_ids, values)
+        refresh = lambda _target: self.refresh_all()  # noqa: E731 - one callback for every step
+        self.undo_stack.beginMacro(f"Split {values.get('name') or 'a person'} from another")
+        self.undo_stack.push(AddManualFact(self.case, "person", person, "Add person", refresh))
+        for kind, target_id, changed in changes:
+            self.undo_stack.push(SetCuratedValues(self.case, kind, target_id, changed, "Split a person", refresh))
+        self.undo_stack.endMacro()
+        return person["id"]
+
     def show_orphaned_corrections(self) -> QDialog:
         """List the worker's corrections whose target vanished after re-extraction (kept, never dropped)."""
         dialog = OrphanedCorrectionsDialog(curation.rows(self.case, orphaned=True) if self.case else [], self)
@@ -734,7 +771,7 @@ class MainWindow(QMainWindow):
     # --- the note reader --------------------------------------------------------------------
 
     def read_event(self, row: dict[str, Any]) -> None:
-        if self.case is not None:
+        if self.case is not None and row.get("note_id") and row.get("start") is not None:
             self.note_reader.show_note(self.case, row["note_id"], row["start"], row["end"])
             self.reader_dock.show()
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from desktop import formatting, queries
+from desktop import formatting
+from store import queries
 from store.connection import Case
 
 EVIDENCE_COLOUR = QColor("#ffe066")
@@ -30,8 +31,21 @@ def utf16_offset(text: str, index: int) -> int:
     return index + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
 
 
+def python_offset(text: str, position: int) -> int:
+    """A QTextDocument (UTF-16) position in ``text`` as a Python string index."""
+    units = 0
+    for index, ch in enumerate(text):
+        if units >= position:
+            return index
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
 class NoteReader(QWidget):
-    """Shows one note; ``show_note(case, note_id, start, end)`` highlights the evidence."""
+    """Shows one note; ``show_note(case, note_id, start, end)`` highlights the evidence.
+    ``add_risk(note_id, start, end, text)`` asks to record a risk the worker selected."""
+
+    add_risk = Signal(str, int, int, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +71,15 @@ class NoteReader(QWidget):
             "<span style='color:#2f855a'><u>strength</u></span> · <span style='color:#6b46c1'><u>person</u></span>"
         )
         self.legend.setObjectName("legend")
+        self.add_risk_button = QPushButton("Add risk from selection…")
+        self.add_risk_button.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.add_risk_button.setToolTip("Select the words in the note that show a risk the extraction missed"
+                                        " (Ctrl+Shift+R)")
+        self.add_risk_button.setEnabled(False)
+        self.add_risk_button.clicked.connect(self.request_risk)
+        self.body.selectionChanged.connect(
+            lambda: self.add_risk_button.setEnabled(self.note is not None and self.note.current
+                                                    and self.body.textCursor().hasSelection()))
         versions = QHBoxLayout()
         versions.addWidget(self.versions_label)
         versions.addWidget(self.versions, 1)
@@ -65,7 +88,10 @@ class NoteReader(QWidget):
         layout.addWidget(self.header)
         layout.addLayout(versions)
         layout.addWidget(self.body, 1)
-        layout.addWidget(self.legend)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.legend, 1)
+        bottom.addWidget(self.add_risk_button)
+        layout.addLayout(bottom)
         self.clear()
 
     def clear(self) -> None:
@@ -91,6 +117,33 @@ class NoteReader(QWidget):
         self._render()
         self._show_versions(view.versions)
         return True
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select ``note.text[start:end]`` as the worker would with the mouse."""
+        assert self.note is not None
+        cursor = QTextCursor(self.body.document())
+        cursor.setPosition(utf16_offset(self.note.text, start))
+        cursor.setPosition(utf16_offset(self.note.text, end), QTextCursor.MoveMode.KeepAnchor)
+        self.body.setTextCursor(cursor)
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selected part of the note text as Python offsets, or None."""
+        cursor = self.body.textCursor()
+        if self.note is None or not cursor.hasSelection():
+            return None
+        start = python_offset(self.note.text, cursor.selectionStart())
+        end = python_offset(self.note.text, cursor.selectionEnd())
+        while start < end and self.note.text[start].isspace():
+            start += 1
+        while end > start and self.note.text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end > start else None
+
+    def request_risk(self) -> None:
+        """Ask the window to record a risk evidenced by the selected text."""
+        span = self.selected_span()
+        if span is not None and self.note is not None:
+            self.add_risk.emit(self.note.id, span[0], span[1], self.note.text[span[0]:span[1]])
 
     def highlighted_text(self) -> str:
         """The evidence span as shown (what the worker sees highlighted)."""

@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import formatting, queries
+from desktop import formatting
 from desktop.evidence import EvidenceList
+from desktop.manual_facts import SplitPersonDialog
+from store import queries
 from store.connection import Case
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -38,6 +40,7 @@ HEADERS = ["Name", "Relationship / role", "Household", "Organisation", "Phone", 
 class PeopleView(QWidget):
     open_evidence = Signal(str, int, int)
     correct = Signal(str, str, dict, str)
+    split_person = Signal(str, list, dict)  # person id, the mentions that are someone else, that person
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -177,6 +180,7 @@ class PeopleView(QWidget):
         menu.addAction("Merge into another person…", lambda: self.merge(person))
         if len(person.get("person_ids") or []) > 1:
             menu.addAction("Undo merges (split)", lambda: self.split(person))
+        menu.addAction("Split into two people…", lambda: self.split_mentions(person))
         menu.exec(self.tree.viewport().mapToGlobal(position))
 
     def merge(self, person: dict[str, Any]) -> None:
@@ -194,6 +198,17 @@ class PeopleView(QWidget):
         """Undo the worker's merges into this person: each comes back on their own."""
         for merged_id in person["person_ids"][1:]:
             self.correct.emit("person", merged_id, {"merged_into": None}, "Split a merged person")
+
+    def split_mentions(self, person: dict[str, Any]) -> SplitPersonDialog | None:
+        """Extraction took two people for one: the worker ticks the mentions that are the
+        other person. Returns the dialog while it is open (for checks)."""
+        mentions = queries.person_mentions(self.case, person["id"])
+        if not mentions:
+            return None
+        dialog = SplitPersonDialog(person, mentions, RELATIONSHIPS, self)
+        dialog.accepted.connect(lambda: self.split_person.emit(person["id"], dialog.chosen_mentions(), dialog.values()))
+        dialog.open()
+        return dialog
 
     def rename(self, person: dict[str, Any]) -> None:
         name, ok = QInputDialog.getText(self, "Rename", "The person's name as it should appear:",

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import formatting, queries
+from desktop import formatting
 from desktop.evidence import EvidenceList
+from store import queries
 from store.connection import Case
 
 CATEGORY_ROLE = Qt.ItemDataRole.UserRole + 30

@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from desktop import formatting, queries
-from store import queries as store_queries
+from desktop import formatting
+from store import queries
 from store.connection import Case
 
 RECENT_DAYS = 365
@@ -50,7 +50,7 @@ class SummaryView(QWidget):
         self.page.setHtml(self.render(case))
 
     def render(self, case: Case) -> str:
-        summary = store_queries.case_summary(case)
+        summary = queries.case_summary(case)
         people = queries.people(case)
         out: list[str] = [_STYLE]
         self.events_shown = []
@@ -133,7 +133,7 @@ class SummaryView(QWidget):
         return "".join(out)
 
     def _key_events(self, case: Case, since: str) -> str:
-        rows = store_queries.chronology(case, date_from=since, min_significance=2, order="desc")
+        rows = queries.chronology(case, date_from=since, min_significance=2, order="desc")
         out = [f"<h2>Key events in the last 12 months <span class='muted'>(since {formatting.uk_date(since)})</span></h2>"]
         if not rows:
             out.append("<p class='muted'>No key events in the last year of the record.</p>")
@@ -202,9 +202,9 @@ class SummaryView(QWidget):
 
     def _narrative(self, case: Case) -> str:
         happened = ("current", "historical")
-        rows = store_queries.chronology(case, min_significance=3, order="asc", include_statuses=happened)
+        rows = queries.chronology(case, min_significance=3, order="asc", include_statuses=happened)
         if len(rows) < 3:
-            rows = store_queries.chronology(case, min_significance=2, order="asc", include_statuses=happened)
+            rows = queries.chronology(case, min_significance=2, order="asc", include_statuses=happened)
         if not rows:
             return ""
         if len(rows) > NARRATIVE_LIMIT:

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import formatting, queries
-from store import queries as store_queries
+from desktop import formatting
+from store import queries
 from store.connection import Case
 
 LANES: list[tuple[str, str, str, frozenset[str]]] = [
@@ -338,11 +338,11 @@ class TimelineView(QWidget):
             self.canvas.set_data([], [])
             self.caption.clear()
             return
-        events = store_queries.chronology(self.case, min_significance=2 if self.key_only.isChecked() else None,
+        events = queries.chronology(self.case, min_significance=2 if self.key_only.isChecked() else None,
                                           include_statuses=("current", "historical"))
         risks = [
             RiskMark(*row) for row in self.case.db.execute(
-                f'SELECT n.note_date, r.category, r.note_id, r.start, r."end" FROM {queries.RISKS} r'
+                f'SELECT n.note_date, r.category, r.note_id, r.start, r."end" FROM ({queries.CURATED_RISKS}) r'
                 " JOIN notes n ON n.id = r.note_id"
                 f" WHERE n.current = 1 AND n.note_date IS NOT NULL AND {queries.CURRENT_RISK}"
             )

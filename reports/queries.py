@@ -1,18 +1,17 @@
 """Read-side queries the exports need beyond ``store.queries.chronology``: where each event's
 note came from, the other notes that recorded the same event, the people (worker's edits and
 merges applied), risks and strengths by category, gaps, and every name the case holds (for
-anonymising). Plain SQL over the contracted tables; any of these could move to ``store/``.
+anonymising). People, categories and gaps are ``store.queries``' own selections, so the
+exports and the app agree.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from store import curation
+from store import curation, queries
 from store.connection import Case
-from store.tables import decode
 
 
 @dataclass(frozen=True)
@@ -78,35 +77,9 @@ def duplicate_notes(case: Case, event_ids: Iterable[str]) -> dict[str, list[str]
 
 
 def people(case: Case) -> list[dict[str, Any]]:
-    """Every person, as in the interchange, with the worker's edits applied. A person the worker
-    merged into another is folded into that one (its name joins the other's aliases)."""
-    edits = curation.values_by_target(case, "person")
-    rows = {row["id"]: decode(row) for row in case.db.query("SELECT * FROM people ORDER BY rowid")}
-    for person_id, values in edits.items():
-        if person_id in rows:
-            rows[person_id].update({k: v for k, v in values.items() if k != "merged_into"})
-    merged: dict[str, str] = {
-        person_id: values["merged_into"]
-        for person_id, values in edits.items()
-        if values.get("merged_into") and person_id in rows and values["merged_into"] in rows
-    }
-    for person_id, target in merged.items():
-        while target in merged and merged[target] != person_id:
-            target = merged[target]
-        source = rows[person_id]
-        into = rows[target]
-        aliases = list(into.get("aliases") or [])
-        for name in [source.get("name"), *(source.get("aliases") or [])]:
-            if name and name not in aliases and name != into.get("name"):
-                aliases.append(name)
-        into["aliases"] = aliases
-        contacts = into.get("contacts") or {"phones": [], "emails": []}
-        for key in ("phones", "emails"):
-            for value in (source.get("contacts") or {}).get(key, []):
-                if value not in contacts.setdefault(key, []):
-                    contacts[key].append(value)
-        into["contacts"] = contacts
-    return [row for person_id, row in rows.items() if person_id not in merged]
+    """Every person with the worker's edits, merges and added people applied (the same
+    selection the app shows): ``store.queries.people``."""
+    return queries.people(case)
 
 
 def person_mention_texts(case: Case) -> dict[str, set[str]]:
@@ -127,38 +100,25 @@ def note_authors(case: Case) -> list[str]:
 
 
 def category_summary(case: Case, table: str) -> list[dict[str, Any]]:
-    """Current mentions about the child's household in ``risks`` or ``strengths`` by category:
+    """Current mentions about the child's household in ``risks`` or ``strengths`` by category,
+    the worker's corrections and added risks counted (``store.queries.risk_categories``):
     ``{"category", "cin_codes", "count", "first_seen", "last_seen"}``, most recent first.
     Dates are the source notes' dates."""
-    if table not in ("risks", "strengths"):
-        raise ValueError("table must be 'risks' or 'strengths'")
-    codes = "group_concat(DISTINCT t.cin_code)" if table == "risks" else "NULL"
-    rows = case.db.execute(
-        f"SELECT t.category, {codes}, count(*), min(n.note_date), max(n.note_date)"
-        f" FROM {table} t JOIN notes n ON n.id = t.note_id AND n.current = 1"
-        " WHERE t.status = 'current' AND t.experiencer = 'subject'"
-        " GROUP BY t.category ORDER BY max(n.note_date) DESC, t.category"
-    )
+    rows = sorted((row for row in queries.risk_categories(case, table) if row.current), key=lambda row: row.category)
+    rows.sort(key=lambda row: row.last_seen or "", reverse=True)
     return [
         {
-            "category": category,
-            "cin_codes": sorted(code for code in (found or "").split(",") if code),
-            "count": count,
-            "first_seen": first[:10] if first else None,
-            "last_seen": last[:10] if last else None,
+            "category": row.category,
+            "cin_codes": row.cin_codes,
+            "count": row.current,
+            "first_seen": row.first_seen[:10] if row.first_seen else None,
+            "last_seen": row.last_seen[:10] if row.last_seen else None,
         }
-        for category, found, count, first, last in rows
+        for row in rows
     ]
 
 
 def gaps(case: Case) -> list[dict[str, Any]]:
-    """The gaps checklist, worker's curation applied: ``{"item", "found", "evidence"}``."""
-    edits = curation.values_by_target(case, "gap")
-    result = []
-    for row in case.db.query("SELECT item, found, evidence FROM gaps ORDER BY rowid"):
-        row = decode(row)
-        row.update(edits.get(row["item"], {}))
-        if isinstance(row.get("evidence"), str):
-            row["evidence"] = json.loads(row["evidence"])
-        result.append(row)
-    return result
+    """The gaps checklist, worker's curation applied: ``{"item", "found", "evidence", ...}``
+    (``store.queries.gaps``)."""
+    return queries.gaps(case)

@@ -18,7 +18,8 @@ _KIND = {"people": "person", "mentions": "mention", "events": "event", "risks": 
 def case_to_json(case: Case) -> dict[str, Any]:
     """Every part of the case, curation applied: notes are current versions only and facts
     are those of current notes; hidden events carry ``"hidden": true``; an event says
-    ``"curated": true`` when any curation applies to it."""
+    ``"curated": true`` when any curation applies to it. The worker's own events, risks and
+    people (ids ``manual-...``) follow the extracted ones, each with ``"curated": true``."""
     db = case.db
     sources: dict[str, list[dict[str, Any]]] = {}
     for row in db.query("SELECT note_id, import_id, ref, source_note_id FROM note_sources ORDER BY import_id, rowid"):
@@ -68,4 +69,13 @@ def _facts(case: Case, table: str) -> list[dict[str, Any]]:
             out["hidden"] = bool(out["hidden"])
             out["curated"] = bool(changes)
         result.append(out)
+    if kind in curation.MANUAL_TABLES:
+        for row in curation.manual_rows(case, kind):
+            changes = curated.get(row["id"], {})
+            out = {name: changes.get(name, row.get(name)) for name in FIELDS[table]}
+            if table == "events":
+                out["reviewed"] = bool(out["reviewed"])
+                out["hidden"] = bool(out["hidden"])
+            out["curated"] = True
+            result.append(out)
     return result

@@ -1,8 +1,17 @@
-"""The desktop's own read queries (no Qt): risks by category, mentions, gaps, a note's facts."""
+"""The views' read queries (no Qt): risks by category, mentions, gaps, a note's facts, people."""
 from __future__ import annotations
 
-from desktop import queries
-from store import open_case
+import pytest
+
+from store import curation, open_case, queries
+from tests.desktop.conftest import store_facts, write_case_notes
+
+
+@pytest.fixture
+def small_case(tmp_path):
+    """Four notes, six events (one planned), two risks (one negated), three people, two gaps."""
+    path = tmp_path / "small.caselens"
+    return store_facts(path, write_case_notes(path))
 
 
 def test_risk_categories_count_only_current_mentions_about_the_household(small_case):
