@@ -132,6 +132,13 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, day)
 
 
+def weekday_on_or_before(d: date) -> date:
+    """Move a weekend date to the Friday before it (a school or surgery day already past)."""
+    while d.weekday() >= 5:
+        d -= timedelta(days=1)
+    return d
+
+
 def weekday_on_or_after(d: date) -> date:
     """Move a weekend date to the Monday after it: most professional recording is on weekdays."""
     while d.weekday() >= 5:

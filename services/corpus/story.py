@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from services.corpus.cast import Cast
-from services.corpus.dates import DateRef, add_months, weekday_on_or_after
+from services.corpus.dates import DateRef, add_months, weekday_on_or_after, weekday_on_or_before
 
 
 @dataclass
@@ -168,6 +168,12 @@ def build_story(rng: random.Random, cast: Cast, start: date, end: date) -> Story
     return story
 
 
+def _school_day(day: date, rng: random.Random) -> DateRef:
+    """A recent weekday (two days to a fortnight back): when a child was absent from school, seen
+    at the surgery or an email was sent."""
+    return DateRef(weekday_on_or_before(day - timedelta(days=rng.choice([2, 3, 4, 5, 6, 14]))))
+
+
 def _ahead(day: date, low: int, high: int, rng: random.Random) -> DateRef:
     return DateRef(weekday_on_or_after(day + timedelta(days=rng.randrange(low, high))))
 
@@ -182,7 +188,8 @@ def _storyline_plans(rng: random.Random, story: Story) -> list[NotePlan]:
         day = weekday_on_or_after(day + timedelta(days=after)) if after else day
         plan_refs = {"next": _ahead(day, 7, 21, rng), "next_meeting": _ahead(day, 28, 42, rng),
                      "review": _ahead(day, 84, 95, rng),
-                     "recent": DateRef(day - timedelta(days=rng.choice([1, 2, 3, 4, 5, 6, 14])))}
+                     "recent": DateRef(day - timedelta(days=rng.choice([1, 2, 3, 4, 5, 6, 14]))),
+                     "school_day": _school_day(day, rng)}
         plan_refs.update(refs)
         plans.append(NotePlan(day, recipe, author, plan_refs, who=who, key=True, group=group))
 
@@ -263,6 +270,7 @@ def routine_plans(rng: random.Random, story: Story, count: int) -> list[NotePlan
         time = None if rng.random() < 0.15 else f"{rng.randrange(8, 19):02d}:{rng.randrange(0, 60):02d}"
         refs = {"next": _ahead(day, 7, 21, rng), "next_meeting": _ahead(day, 28, 42, rng),
                 "review": _ahead(day, 84, 95, rng),
-                "recent": DateRef(day - timedelta(days=rng.choice([1, 1, 2, 3, 4, 5, 6, 14])))}
+                "recent": DateRef(day - timedelta(days=rng.choice([1, 1, 2, 3, 4, 5, 6, 14]))),
+                "school_day": _school_day(day, rng)}
         plans.append(NotePlan(day, recipe, authors[recipe], refs, who=rng.choice(["mother"] * 4 + ["child"]), time=time))
     return plans
