@@ -92,7 +92,7 @@ class BenchResult:
     notes_about: list[str] = field(default_factory=list)
 
 
-def main(notes: int = 600, seed: int = 1, as_json: bool = False) -> int:
+def main(notes: int = 600, seed: int = 7, as_json: bool = False) -> int:
     """Run the benchmark and print its table (or, with ``as_json``, one JSON object)."""
     result = run_bench(notes, seed)
     if as_json:
@@ -104,7 +104,7 @@ def main(notes: int = 600, seed: int = 1, as_json: bool = False) -> int:
 
 def run_bench(
     notes: int = 600,
-    seed: int = 1,
+    seed: int = 7,
     *,
     scaled_events: int = SCALED_EVENTS,
     word_events: int = WORD_EVENTS,
