@@ -7,9 +7,9 @@ still runs and reports zeros, so the NLP work is measured from its first day.
 Matching rules (kept deliberately simple so the figures are easy to reason about):
 
 - people, person mentions and relationships are scored over family members and professionals:
-  agencies (people of kind "agency") are left out on both sides, because the gold names agencies
-  only where a note names one ("Oakfield Primary", "Northshire Police") and not every generic
-  "police", "MASH" or "school", so neither side can be fairly counted;
+  agencies (people of kind "agency") are left out on both sides, because the gold cannot mark
+  every agency reference (a generic "school", "health" or "housing" only sometimes means the
+  agency; see docs/corpus.md), so neither side can be fairly counted;
 - person mentions: a predicted mention overlapping a gold mention, whose person is the predicted
   cluster that holds most of that gold person's mentions;
 - people: a gold person is found when one predicted person holds more than half of its mentions;

@@ -239,4 +239,5 @@ def build_cast(rng: random.Random, banks: Banks, start: date, end: date) -> Cast
     agency("@housing", town["housing"], [town["housing"]])
     agency("@da_service", town["da_service"], [town["da_service"]])
     agency("@yot", f"{town['town']} Youth Offending Team", [f"{town['town']} YOT", f"{town['town']} Youth Offending Team"])
+    agency("@mash", f"{council} MASH", [f"{council} MASH", "MASH"])
     return Cast(people=people, town=town)

@@ -57,8 +57,12 @@ _MISSPELLINGS = {"received": "recieved", "occurred": "occured", "separate": "sep
 _PRONOUNS = {"he": ("he", "she"), "his": ("his", "her"), "him": ("him", "her"), "himself": ("himself", "herself"),
              "boy": ("boy", "girl")}
 _ROLE_SLOTS = {"mum": "mother", "dad": "father", "nan": "mgm", "sw": "sw", "tm": "tm", "dsl": "dsl", "hv": "hv",
-               "fsw": "fsw", "iro": "iro", "idva": "idva", "gp": "gp", "senco": "senco", "midwife": "midwife"}
-_ROLE_WORDS = re.compile(r"\b(?:Mum|mum|Dad|dad|Nan|midwife)\b|(?<!new )\b(?:SW|TM|DSL|HV|FSW|IRO|IDVA|GP|SENCO)\b")
+               "fsw": "fsw", "iro": "iro", "idva": "idva", "gp": "gp", "senco": "senco", "midwife": "midwife",
+               "police": "@police", "camhs": "@camhs", "yot": "@yot", "mash": "@mash"}
+# Role words and generic agency names in a template's own words are mentions too: "Mum", "the DSL",
+# "police", "CAMHS" name whoever holds that role (or that agency) on the note's date.
+_ROLE_WORDS = re.compile(r"\b(?:Mum|mum|Dad|dad|Nan|midwife|[Pp]olice|POLICE|CAMHS|YOT|MASH)\b"
+                         r"|(?<!new )\b(?:SW|TM|DSL|HV|FSW|IRO|IDVA|GP|SENCO)\b")
 _CONTACT_SLOTS = {"idva": "idva", "gp": "gp", "@surgery": "gp", "hv": "health_visitor"}
 
 
