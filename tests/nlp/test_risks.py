@@ -387,6 +387,7 @@ def test_swapped_letters_are_read_as_meant(blank, text, category, status):
         "Skye said she does not like it when Paul shouts.",
         "Police reported her partner was drunk and throwing things.",
         "Mum said she has been too scared to end the relationship.",
+        "Police were called to a domestic at the property.",
     ],
 )
 def test_everyday_words_for_abuse_between_adults(blank, text):
@@ -420,3 +421,16 @@ def test_previous_involvement_is_background(blank):
 def test_a_hedged_caring_role_is_uncertain(blank):
     text = "Skye has been helping with Freya and Olivia a lot and seems tired."
     assert only(run(blank, text)._.risks, "young_carer")["status"] == "uncertain"
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "status"),
+    [
+        ("Mum says she will leave dad if he hits her again.", "domestic_abuse", "hypothetical"),
+        ("Dad has been violent towards mum in the past.", "domestic_abuse", "historical"),
+        ("Jay said dad hits him when he is naughty.", "physical_abuse", "current"),
+        ("Mum is pregnant and has not booked with the midwife.", "neglect", "current"),
+    ],
+)
+def test_present_tense_and_everyday_wording(blank, text, category, status):
+    assert only(run(blank, text)._.risks, category)["status"] == status
