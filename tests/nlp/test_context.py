@@ -345,6 +345,8 @@ def test_refusals_promises_and_never(text, target, expected):
         ("School to monitor for signs of neglect.", "neglect", "hypothetical"),
         ("Mum is due to attend court on 3 May.", "attend court", "hypothetical"),
         ("Mum was late due to the bus strike.", "bus strike", "current"),
+        ("Fracture was excluded.", "Fracture", "negated"),
+        ("Tyler has been excluded from school for five days after fighting.", "fighting", "current"),
         # denials whose trigger follows the concern
         ("Private fostering does not apply as grandmother is a relative.", "Private fostering", "negated"),
         ("Private fostering not applicable.", "Private fostering", "negated"),
