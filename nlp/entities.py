@@ -524,6 +524,28 @@ class EntityRecogniser:
         return extra
 
     @staticmethod
+    def _compose_possessives(doc: Doc, found: list[_Found]) -> list[_Found]:
+        """"Mum's sister", "dad's brother", "mum's father": a parent's relative is the child's
+        aunt, uncle or grandparent on that parent's side, written as one mention."""
+        result: list[_Found] = []
+        index = 0
+        while index < len(found):
+            owner = found[index]
+            relative = found[index + 1] if index + 1 < len(found) else None
+            gap = [t.text for t in doc[owner.span.end:relative.span.start]] if relative else []
+            composed = _composed(owner, relative) if relative and gap in (["'s"], ["’s"]) else None
+            if composed is None:
+                result.append(owner)
+                index += 1
+                continue
+            relationship, side = composed
+            role = relative.role if side is None else f"{side} {relationship.replace('_', ' ')}"
+            result.append(_Found(doc[owner.span.start:relative.span.end], kind="family", role=role,
+                                 relationship=relationship, side=side))
+            index += 2
+        return result
+
+    @staticmethod
     def _unspecified(doc: Doc, item: _Found) -> bool:
         """"A neighbour said...", "a caution for assault on an ex-partner": a role with an
         indefinite article and no name is nobody in particular, not a person in the case."""
@@ -599,6 +621,10 @@ class EntityRecogniser:
                 continue
             if role.span.end < len(doc) and doc[role.span.end].text in ("'s", "’s"):
                 continue  # "mum's ex-partner, who is...": the role is mum's, not the name's
+            before = role.span.start
+            if before >= 1 and (doc[before - 1].lower_ == "whose" or doc[before - 1].text in ("'s", "’s")
+                                and before >= 2 and doc[before - 2].is_title and doc[before - 2].lower_ != "mum"):
+                continue  # "Riley's father is Jamie Clarke": Riley's, who may not be the child
             name = next((n for n in found[index + 1:] if n.is_name and n.span.start - role.span.end <= 7
                          and n.span.start > 0 and doc[n.span.start - 1].lower_ in ("is", "was")), None)
             if name is not None and name.span.end < len(doc) and doc[name.span.end].text in ("'s", "’s"):
@@ -616,7 +642,7 @@ class EntityRecogniser:
     def _in_list(doc: Doc, left: _Found, covered: set[int]) -> bool:
         """"HV, Joanne, IDVA": a name after a listed person is one more item, not an apposition."""
         start = left.span.start
-        return start >= 2 and doc[start - 1].text == "," and start - 2 in covered
+        return start >= 2 and doc[start - 1].text == "," and (start - 2 in covered or doc[start - 2].text == ")")
 
     @staticmethod
     def _comma_role(role: _Found) -> bool:
@@ -723,6 +749,7 @@ class EntityRecogniser:
         found += self._names_after_roles(doc, found, taken)
         found += self._names_in_lists(doc, found, taken)
         found.sort(key=lambda f: f.span.start)
+        found = self._compose_possessives(doc, found)
         self._link(doc, found)
         self._link_copula(doc, found)
         self._professional_by_agency(doc, found)
@@ -762,6 +789,27 @@ class EntityRecogniser:
                                             str(path / PERSON_VERBS_FILE))
         self._set_rules(patterns, cues)
         return self
+
+
+def _composed(owner: _Found, relative: _Found) -> tuple[str, str | None] | None:
+    """The child's relationship to a parent's relative (``owner``'s ``relative``), or None when
+    the words are not a parent's kinship word."""
+    if owner.is_name or owner.kind != "family" or owner.relationship not in ("mother", "father") \
+            or relative.is_name or relative.kind != "family" or relative.group:
+        return None
+    side = "maternal" if owner.relationship == "mother" else "paternal"
+    word = relative.span.text.lower()
+    if relative.relationship in ("mother", "father"):
+        return ("grandmother" if relative.relationship == "mother" else "grandfather"), side
+    if relative.relationship in ("sibling", "half_sibling"):
+        if "sister" in word:
+            return "aunt", side
+        if "brother" in word:
+            return "uncle", side
+        return "other_relative", side
+    if relative.relationship in ("parent_partner", "ex_partner_of_parent"):
+        return relative.relationship, None
+    return None
 
 
 @Language.factory("caselens_entities")

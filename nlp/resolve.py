@@ -519,6 +519,9 @@ class _Resolver:
             titled = [c for c in candidates if any(p.title == parts.title for p in c.parts)]
             untitled = [c for c in candidates if not any(p.title for p in c.parts)]
             candidates = titled or untitled or candidates
+        if len(candidates) > 1 and mention.get("kind") == "professional" and mention.get("role"):
+            same_job = [c for c in candidates if c.top("role") == mention["role"]]
+            candidates = same_job or candidates  # "HV Megan" is Megan the health visitor
         if len(candidates) > 1:
             same_note = [c for c in candidates if mention["note_id"] in c.notes]
             candidates = same_note or candidates

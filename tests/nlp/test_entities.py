@@ -234,3 +234,15 @@ def test_a_name_listed_after_a_role_is_not_that_role(nlp):
 def test_a_possessor_is_not_the_named_ex_partner(nlp):
     found = mentions(nlp, "There is a history of DA in a previous relationship with Tyler's father.")
     assert found.get("Tyler", {}).get("relationship") != "ex_partner_of_parent"
+
+
+def test_a_parents_relative_is_the_childs_aunt_uncle_or_grandparent(nlp):
+    found = mentions(nlp, "Leanne Kowalski (mum's sister) and Liam Parker (dad's brother) visit. Mum's father drank.")
+    assert (found["Leanne Kowalski"]["relationship"], found["Leanne Kowalski"]["side"]) == ("aunt", "maternal")
+    assert (found["Liam Parker"]["relationship"], found["Liam Parker"]["side"]) == ("uncle", "paternal")
+    assert (found["Mum's father"]["relationship"], found["Mum's father"]["side"]) == ("grandfather", "maternal")
+
+
+def test_another_childs_father_is_not_linked_as_father(nlp):
+    found = mentions(nlp, "Riley's father is Jamie Clarke (mum's ex-partner).")
+    assert found["Jamie Clarke"]["relationship"] == "ex_partner_of_parent"
