@@ -147,7 +147,19 @@ class SpacyExtractor:
             for batch in batches:
                 yield batch, list(self.extract(batch))
             return
-        yield from _pooled(batches, self.workers)
+        pool = _start_pool(self.workers)
+        try:
+            if pipeline_loaded():
+                # The model is already here (the app loads it after start-up): the first batch
+                # needs no wait for the workers to load theirs.
+                first = next(batches, None)
+                if first is not None:
+                    yield first, list(self.extract(first))
+            yield from _pooled(pool, batches)
+        finally:
+            # Also on cancel (the generator is closed between batches).
+            pool.terminate()
+            pool.join()
 
     def resolve(self, rows: CaseRows) -> Resolution:
         from nlp.resolve import resolve_case
@@ -193,15 +205,20 @@ def _batches(notes: Sequence[NoteInput], batch_size: int) -> Iterator[list[NoteI
         yield list(notes[start:start + batch_size])
 
 
-def _pooled(batches: Iterator[list[NoteInput]], workers: int) -> Iterator[Batch]:
-    """Run ``batches`` through a pool of worker processes; yields in order as they finish.
+def _start_pool(workers: int) -> Any:
+    """A pool of ``workers`` processes, each loading the pipeline as soon as it starts.
 
     The pool is *spawned*, never forked: the app runs extraction on a worker thread, and a
     fork of a threaded process can deadlock. Workers talk to this process over local pipes
     only (see DESIGN "Offline, defined") and send back plain rows, so this process never
-    imports spaCy. Closing the generator (cancel) ends the pool."""
+    imports spaCy."""
     import multiprocessing
 
+    return multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker)
+
+
+def _pooled(pool: Any, batches: Iterator[list[NoteInput]]) -> Iterator[Batch]:
+    """Run ``batches`` through ``pool``; yields them in order as they finish."""
     sent: deque[list[NoteInput]] = deque()
 
     def tasks() -> Iterator[list[tuple[str, str, str | None]]]:
@@ -209,13 +226,8 @@ def _pooled(batches: Iterator[list[NoteInput]], workers: int) -> Iterator[Batch]
             sent.append(batch)
             yield [(note.id, note.text, note.note_date) for note in batch]
 
-    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker)
-    try:
-        for rows in pool.imap(_extract_in_worker, tasks(), chunksize=1):
-            yield sent.popleft(), [WorkerFacts(**facts) for facts in rows]
-    finally:
-        pool.terminate()
-        pool.join()
+    for rows in pool.imap(_extract_in_worker, tasks(), chunksize=1):
+        yield sent.popleft(), [WorkerFacts(**facts) for facts in rows]
 
 
 def _start_worker() -> None:

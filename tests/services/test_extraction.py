@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.extraction import FIRST_BATCH, NoteInput, SpacyExtractor, extract_case, resume_incomplete
+from services.extraction import FIRST_BATCH, NoteInput, SpacyExtractor, WorkerFacts, extract_case, resume_incomplete
 from store import curation, open_case
 from store.facts import iter_rows
 from store.notes import store_import
@@ -116,13 +116,19 @@ def test_first_batch_is_small_so_the_first_events_show_early(nlp):
     assert batches == [FIRST_BATCH, 7 - FIRST_BATCH]
 
 
-def test_worker_processes_find_the_same_facts_as_this_process(nlp):
+def test_worker_processes_find_the_same_facts_as_this_process_and_end_with_the_job(nlp):
+    import multiprocessing
+
     notes = _inputs(6)
     here = [f for _batch, facts in SpacyExtractor(workers=1).extract_batches(notes, 3) for f in facts]
     pooled = list(SpacyExtractor(workers=2, pool_min_notes=1).extract_batches(notes, 3))
+    assert not multiprocessing.active_children()
     assert [note.id for batch, _facts in pooled for note in batch] == [note.id for note in notes]
+    # This process has its model loaded (as the app has), so the first batch is done here at
+    # once; the rest come from the workers.
+    assert not isinstance(pooled[0][1][0], WorkerFacts) and isinstance(pooled[1][1][0], WorkerFacts)
     there = [f for _batch, facts in pooled for f in facts]
     assert [f.note_id for f in there] == [note.id for note in notes]
-    for table in ("mentions", "events", "risks"):
+    for table in ("mentions", "events", "risks", "gap_evidence"):
         assert [getattr(f, table) for f in there] == [getattr(f, table) for f in here]
-    assert any(f.events for f in there)
+    assert any(f.events for f in there[3:])
