@@ -203,15 +203,16 @@ def test_import_with_worker_processes_export_and_the_app_work_with_the_network_r
     assert _unexpected(import_log) == []
 
     log = tmp_path / "rest.log"
-    for file_format in ("json", "csv", "docx"):
-        out = tmp_path / f"chronology.{file_format}"
-        _guarded_run(tmp_path, log, [main_py, "export", "--case", str(case), "--format", file_format, "--out", str(out)])
-        assert out.stat().st_size > 0
+    exports = [["export", "--case", str(case), "--format", file_format, "--out", str(tmp_path / f"chronology.{file_format}")]
+               for file_format in ("json", "csv", "docx")]
+    script = "import json, sys\nsys.path.insert(0, {root!r})\nimport main\nfor argv in json.loads(sys.argv[1]):\n    assert main.main(argv) == 0, argv\n"
+    _guarded_run(tmp_path, log, ["-c", script.format(root=str(ROOT)), json.dumps(exports)])
+    assert all((tmp_path / f"chronology.{file_format}").stat().st_size > 0 for file_format in ("json", "csv", "docx"))
     document = json.loads((tmp_path / "chronology.json").read_text(encoding="utf-8"))
     assert [i["status"] for i in document["imports"]] == ["complete"] and document["events"]
     assert "views shown" in _guarded_run(tmp_path, log, ["-c", _UI.format(root=str(ROOT), case=str(case))])
     assert _unexpected(log) == []
-    assert len(_entries(log, "start")) >= 4  # the guard ran in every process
+    assert len(_entries(log, "start")) >= 2  # the guard ran in every process
 
 
 def test_the_process_guard_refuses_and_records_network_use(tmp_path):
