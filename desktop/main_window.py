@@ -592,6 +592,9 @@ class MainWindow(QMainWindow):
         if case is not None:
             self._resume_interrupted_import()
             self.case_opened.emit()
+            for warning in case.warnings:  # e.g. a case on a network drive
+                self.statusBar().showMessage(warning, 30000)
+                QMessageBox.information(self, "About this case file", warning)
 
     def show_case(self, case: Case | None) -> None:
         self.setWindowTitle(f"{case.path.stem} — CaseLens" if case is not None else "CaseLens")

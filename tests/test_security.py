@@ -127,3 +127,20 @@ def test_network_file_systems_are_recognised_from_the_mount_table(tmp_path):
     assert connection.file_system_type(Path("/mnt/nfs/cases/a.caselens"), mounts) == "nfs4"
     assert connection.file_system_type(Path("/mnt/my share/a.caselens"), mounts) == "cifs"
     assert connection.file_system_type(Path("/mnt/nfsother/a.caselens"), mounts) == "ext4"
+
+
+def test_the_app_tells_the_worker_about_a_case_on_a_network_drive(tmp_path, monkeypatch, qtbot):
+    from desktop import main_window
+    from desktop.settings import Settings
+
+    monkeypatch.setattr(connection, "on_network_path", lambda path: True)
+    shown: list[str] = []
+    monkeypatch.setattr(main_window.QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    window = main_window.MainWindow(Settings(), preload_language_model=False)
+    qtbot.addWidget(window)
+    path = tmp_path / "shared.caselens"
+    open_case(path, create=True).close()
+    assert window.open_path(path)
+    assert shown == [connection.NETWORK_PATH_WARNING]
+    assert window.case.db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    window.set_case(None)
