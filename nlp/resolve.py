@@ -53,6 +53,7 @@ _TALLIED = ("relationship", "role", "side", "kind")
 # child's maternal grandfather): relationship of the word → relationship through a parent.
 _COMPOSABLE = {"mother": "grandmother", "father": "grandfather", "sibling": "sibling",
                "parent_partner": "parent_partner", "ex_partner_of_parent": "ex_partner_of_parent"}
+_DOCTOR_ROLES = ("GP", "doctor")
 _ADOPTABLE = {"mother", "father", "stepmother", "stepfather", "parent_partner", "grandmother", "grandfather",
               "aunt", "uncle", "ex_partner_of_parent"}
 # Characters between a role word and a name close enough to suggest they are the same person.
@@ -842,6 +843,12 @@ class _Resolver:
             sure = kin if relationship not in _MALE | _FEMALE else [c for c in kin if self._pronoun_sex(c) is not None]
             if len(sure) == 1:
                 best = ((0, 0), sure[0])
+            if best is None and professional and role.top("role") in _DOCTOR_ROLES:
+                # "the GP" in a case that names one doctor ("Dr Harriet Howard") is that doctor
+                doctors = [c for c in self.named if c.professional and id(c) not in taken
+                           and any(p.title in ("dr", "doctor") for p in c.parts) and c.top("role") in (None, *_DOCTOR_ROLES)]
+                if len(doctors) == 1:
+                    best = ((0, 0), doctors[0])
             if best is not None:
                 taken.add(id(best[1]))
                 best[1].take_all(role)
@@ -963,6 +970,8 @@ class _Resolver:
         for cluster in [*self.named, *self.roles, *self.agencies]:
             if not cluster.mentions and not cluster.subject:
                 continue
+            if cluster.kind_hint == "role" and cluster.professional and len(cluster.notes) < 2:
+                continue  # "seen by the school nurse" once: nobody the worker can name or reach
             row = self._person_row(cluster)
             if row["id"] in used:
                 row["id"] = person_id(f"{cluster.key}:{row['kind']}:{len(used)}")
