@@ -144,3 +144,20 @@ def test_the_app_tells_the_worker_about_a_case_on_a_network_drive(tmp_path, monk
     assert shown == [connection.NETWORK_PATH_WARNING]
     assert window.case.db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     window.set_case(None)
+
+
+@pytest.mark.parametrize("file_format", ["json", "csv", "docx"])
+def test_a_failed_export_leaves_no_temporary_file(tmp_path, monkeypatch, capsys, file_format):
+    case_path = tmp_path / "case.caselens"
+    import_files(case_path, [_export(tmp_path)], extract=False)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.replace", disk_full)
+    assert main.main(["export", "--case", str(case_path), "--format", file_format, "--out",
+                      str(out / f"chronology.{file_format}")]) == 2
+    assert "could not be written" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
