@@ -970,8 +970,6 @@ class _Resolver:
         for cluster in [*self.named, *self.roles, *self.agencies]:
             if not cluster.mentions and not cluster.subject:
                 continue
-            if cluster.kind_hint == "role" and cluster.professional and len(cluster.notes) < 2:
-                continue  # "seen by the school nurse" once: nobody the worker can name or reach
             row = self._person_row(cluster)
             if row["id"] in used:
                 row["id"] = person_id(f"{cluster.key}:{row['kind']}:{len(used)}")

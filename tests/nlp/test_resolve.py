@@ -412,7 +412,7 @@ def test_dr_smith_is_the_doctor_and_the_gp_joins_her_while_miss_smith_is_the_tea
     assert person_of(result, miss)["id"] == person_of(result, hannah)["id"]
 
 
-def test_the_gp_is_the_one_named_doctor_and_a_passing_school_nurse_is_nobody():
+def test_the_gp_is_the_one_named_doctor_and_the_school_nurse_someone_else():
     case = CaseBuilder()
     case.note("n1", "2023-01-05", "Letter received from Dr Harriet Howard at Beech Road Surgery.")
     case.note("n2", "2023-01-09", "Mum will ring the GP. Skye was seen by the school nurse.")
@@ -424,4 +424,4 @@ def test_the_gp_is_the_one_named_doctor_and_a_passing_school_nurse_is_nobody():
     nurse = case.mention("n2", "school nurse", kind="professional", role="school nurse", relationship="professional")
     result = resolve_case(case.facts)
     assert {person_of(result, m)["id"] for m in gps} == {person_of(result, doctor)["id"]}
-    assert person_of(result, nurse) is None
+    assert person_of(result, nurse)["id"] != person_of(result, doctor)["id"]
