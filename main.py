@@ -378,7 +378,7 @@ def _start_logging() -> None:
     from services.logging_setup import setup_logging
 
     try:
-        setup_logging()
+        setup_logging(console=True)
     except OSError as exc:
         print(f"CaseLens could not open its log file ({exc.strerror}); carrying on without it.", file=sys.stderr)
 

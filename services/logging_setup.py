@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import sys
 from pathlib import Path
 
 from services.paths import caselens_home
@@ -28,19 +29,28 @@ def log_folder() -> Path:
     return folder
 
 
-def setup_logging(level: int = logging.INFO) -> Path:
-    """Send the product's loggers to the rotating log file; returns its path. Calling it again
-    (another ``CASELENS_HOME``, e.g. in tests) moves the log there."""
+def setup_logging(level: int = logging.INFO, *, console: bool = False) -> Path:
+    """Send the product's loggers to the rotating log file; returns its path. With
+    ``console`` (the command line) warnings are also printed on stderr, as plain sentences.
+    Calling it again (another ``CASELENS_HOME``, e.g. in tests) moves the log there."""
     path = log_folder() / LOG_FILE
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter(_FORMAT))
     handler.set_name("caselens-file")
+    handlers: list[logging.Handler] = [handler]
+    if console:
+        stderr = logging.StreamHandler(sys.stderr)
+        stderr.setLevel(logging.WARNING)
+        stderr.setFormatter(logging.Formatter("%(message)s"))
+        stderr.set_name("caselens-console")
+        handlers.append(stderr)
     for name in PRODUCT_LOGGERS:
         logger = logging.getLogger(name)
-        for old in [h for h in logger.handlers if h.get_name() == "caselens-file"]:
+        for old in [h for h in logger.handlers if h.get_name() in ("caselens-file", "caselens-console")]:
             logger.removeHandler(old)
             old.close()
-        logger.addHandler(handler)
+        for new in handlers:
+            logger.addHandler(new)
         logger.setLevel(level)
     return path

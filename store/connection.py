@@ -301,6 +301,6 @@ def _connect(path: Path, passphrase: str | None, create: bool, lock: WriterLock)
     os.chmod(path, 0o600)
     warnings: tuple[str, ...] = ()
     if network:
-        _log.warning("case opened on a network file system: rollback journal instead of WAL")
+        _log.warning(NETWORK_PATH_WARNING)
         warnings = (NETWORK_PATH_WARNING,)
     return Case(path, db, encrypted, lock, warnings)

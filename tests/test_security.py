@@ -161,3 +161,11 @@ def test_a_failed_export_leaves_no_temporary_file(tmp_path, monkeypatch, capsys,
                       str(out / f"chronology.{file_format}")]) == 2
     assert "could not be written" in capsys.readouterr().err
     assert list(out.iterdir()) == []
+
+
+def test_the_command_line_warns_about_a_case_on_a_network_drive(tmp_path, monkeypatch, capsys):
+    case_path = tmp_path / "case.caselens"
+    import_files(case_path, [_export(tmp_path)], extract=False)
+    monkeypatch.setattr(connection, "on_network_path", lambda path: True)
+    assert main.main(["info", "--case", str(case_path)]) == 0
+    assert connection.NETWORK_PATH_WARNING in capsys.readouterr().err
