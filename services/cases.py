@@ -34,8 +34,9 @@ def delete_case(path: Path | str) -> None:
     try:
         if lock.holders > 1:  # open in this process (the app's own window)
             raise CaseLensError("E206", file=path)
+        wal, shm, _lock_file = side_files(path)  # the lock file goes once the lock is released
         try:
-            for leftover in (path, *side_files(path)[:2]):
+            for leftover in (path, wal, shm):
                 leftover.unlink(missing_ok=True)
         except OSError as exc:
             raise CaseLensError("E207", file=path, detail=exc.strerror or exc) from exc
