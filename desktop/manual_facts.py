@@ -121,6 +121,8 @@ class AddRiskDialog(QDialog):
         quote.setWordWrap(True)
         quote.setTextFormat(Qt.TextFormat.PlainText)
         self.category = _combo(formatting.RISK_LABELS)
+        self.category.setCurrentIndex(-1)
+        self.category.setPlaceholderText("Choose the risk…")
         self.category.setAccessibleName("Risk category")
         self.status = _combo({status: formatting.STATUS_LABELS.get(status, status) for status in RISK_STATUSES},
                              "current")
@@ -130,14 +132,23 @@ class AddRiskDialog(QDialog):
         form.addRow("&Category:", self.category)
         form.addRow("&Status:", self.status)
         form.addRow("", self.about_other)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Evidence (the selected text):"))
         layout.addWidget(quote)
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        if self.category.currentIndex() < 0:
+            self.problem.setText("Choose which risk the text shows.")
+        else:
+            self.accept()
 
     def values(self) -> dict[str, Any]:
         """Category, status and its flag, and experiencer, as a risk row holds them."""
@@ -162,7 +173,7 @@ class SplitPersonDialog(QDialog):
         self.mentions = QListWidget()
         self.mentions.setAccessibleName("Mentions of the other person")
         for mention in mentions:
-            shown = f"{formatting.uk_date(mention.get('note_date'))} — {mention['sentence']}"
+            shown = f"{formatting.uk_date(mention.get('note_date'))} — “{mention['text']}”: {mention['sentence']}"
             item = QListWidgetItem(shown)
             item.setData(Qt.ItemDataRole.UserRole, mention["id"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -188,13 +199,14 @@ class SplitPersonDialog(QDialog):
         layout.addWidget(QLabel(f"Some mentions of {person.get('name') or 'this person'} are someone else."))
         layout.addLayout(form)
         layout.addWidget(QLabel("Tick the mentions that are the other person:"))
-        layout.addWidget(self.mentions, 1)
+        layout.addWidget(self.mentions, 3)
         if self.aliases.count():
+            self.aliases.setMaximumHeight(self.aliases.sizeHintForRow(0) * min(self.aliases.count(), 5) + 8)
             layout.addWidget(QLabel("Tick the names that belong to the other person:"))
             layout.addWidget(self.aliases)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.resize(640, 480)
+        self.resize(900, 560)
 
     def _check(self) -> None:
         if not self.name.text().strip():

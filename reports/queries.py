@@ -34,7 +34,7 @@ def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:
 def note_sources(case: Case, note_ids: Iterable[str]) -> dict[str, NoteSource]:
     """``{note_id: NoteSource}`` for these notes (any version), with the source system's own
     note ids from every export that held the note."""
-    ids = sorted(set(note_ids))
+    ids = sorted({note_id for note_id in note_ids if note_id})
     result: dict[str, NoteSource] = {}
     for chunk in _chunks(ids):
         marks = ", ".join("?" for _ in chunk)

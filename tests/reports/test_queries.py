@@ -38,3 +38,12 @@ def test_risks_by_category_count_current_household_mentions(case):
 
 def test_gaps_list_what_was_and_was_not_found(case):
     assert {g["item"]: g["found"] for g in queries.gaps(case)} == {"marac": False, "school": True}
+
+
+def test_risk_summary_counts_the_workers_corrections_and_added_risks(case):
+    risk_id, note_id = case.db.execute("SELECT id, note_id FROM risks WHERE category = 'domestic_abuse'").fetchone()
+    curation.set_value(case, "risk", risk_id, "status", "negated")
+    curation.add_manual(case, "risk", {"note_id": note_id, "start": 0, "end": 4, "text": "home",
+                                       "category": "neglect", "status": "current"})
+    risks = {r["category"]: r for r in queries.category_summary(case, "risks")}
+    assert risks["domestic_abuse"]["count"] == 1 and risks["neglect"]["count"] == 1

@@ -183,3 +183,17 @@ def test_an_older_case_is_migrated_on_open_and_keeps_its_notes(tmp_path, monkeyp
         assert case.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert "gap_evidence" in case.db.table_names()
         assert case.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 1
+
+
+def test_a_schema_2_case_gains_the_tables_for_the_workers_own_facts(tmp_path, monkeypatch):
+    from store import schema
+
+    path = tmp_path / "v2.caselens"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+    with open_case(path, create=True) as case:
+        store_import(case, "a.csv", "sha-a", "csv", read_result(note("Home visit.")))
+    monkeypatch.undo()
+    with open_case(path) as case:
+        assert case.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert {"manual_events", "manual_risks", "manual_people"} <= set(case.db.table_names())
+        assert case.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 1
