@@ -5,7 +5,8 @@ Template syntax (resources/corpus/phrases.json):
 - ``((a|b|c))`` picks one alternative.
 - ``{mother}`` writes a mention of a person or agency in one of their forms; ``{mother.full}``,
   ``{mother.first}`` force a form, ``{mgm=Nan}`` a given one of the person's forms (a genogram
-  writes "MGM - {mgm.full} ({mgm=Nan})" so the file says who "Nan" is); ``{hv.phone}`` / ``{hv.email}`` write a contact (not a mention);
+  writes "MGM - {mgm.full} ({mgm=Nan})" so the file says who "Nan" is); ``{hv.phone}`` /
+  ``{hv.email}`` write a contact (not a mention);
   ``{child.dob}`` writes a date of birth; ``{child.age}`` an age; ``{addr}`` the current address.
 - ``{child.he}``, ``{child.his}``, ``{child.him}``, ``{child.himself}`` write the pronoun for that
   person; ``{today}`` writes "today" (a date: the note's own).

@@ -187,9 +187,9 @@ def test_the_gold_marks_every_risk_statement_the_audit_finds(seed, held_out):
     """Every risk keyword sits inside a gold risk or strength span (or is allowed with a reason),
     every negated risk names the risk, and every uncertain or historical label has the words
     that make it so."""
-    from services.corpus.audit import audit_gold, unmarked_statuses, unnamed_negations
+    from services.corpus.audit import audit_gold, clean_gold, unmarked_statuses, unnamed_negations
 
-    gold = build_gold(build_case(notes=200, seed=seed, held_out=held_out, typo_rate=0))
+    gold = clean_gold(seed, notes=200, held_out=held_out)
     assert [(hit.word, hit.sentence) for hit in audit_gold(gold)] == []
     assert [row["text"] for row in unnamed_negations(gold)] == []
     assert [(row["status"], row["text"]) for row in unmarked_statuses(gold)] == []
