@@ -16,7 +16,7 @@ from pathlib import Path
 import extractors
 from errors import CaseLensError
 from store import Case, open_case, side_files
-from store.notes import ImportOutcome, delete_import, store_import
+from store.notes import ImportOutcome, delete_import, set_import_status, store_import
 
 from services import extraction
 from services.progress import ProgressCallback, report
@@ -100,7 +100,7 @@ def _import_into(
                 result.files.append(FileResult(path, "cancelled"))
                 continue
             report(progress, "reading", number - 1, len(files), f"Reading {path.name}")
-            file_result = import_file(case, path, mapping)
+            file_result = import_file(case, path, mapping, will_extract=extract)
             result.files.append(file_result)
             if file_result.status == "stored":
                 stored.append(file_result.outcome.import_id)
@@ -127,8 +127,14 @@ def _import_into(
                     break
 
 
-def import_file(case: Case, path: Path, mapping: dict[str, str] | None = None) -> FileResult:
-    """Read and store one file (one transaction). A ``CaseLensError`` refuses the file."""
+def import_file(
+    case: Case, path: Path, mapping: dict[str, str] | None = None, *, will_extract: bool = False
+) -> FileResult:
+    """Read and store one file (one transaction). A ``CaseLensError`` refuses the file.
+
+    With ``will_extract`` the import is stored already ``extracting``, in the same
+    transaction: a crash before its extraction starts leaves it for ``resume_incomplete``,
+    unlike an import stored with ``--no-extract``, which stays ``stored``."""
     try:
         sha256 = file_sha256(path)
         known = case.db.execute("SELECT id FROM imports WHERE sha256 = ?", (sha256,)).fetchone()
@@ -137,6 +143,8 @@ def import_file(case: Case, path: Path, mapping: dict[str, str] | None = None) -
         read_result = extractors.read_export(path, mapping)
         with case.transaction():
             outcome = store_import(case, path, sha256, read_result.format, read_result)
+            if will_extract and not outcome.nothing_new:
+                set_import_status(case, outcome.import_id, "extracting")
             extraction.crash_point("store_notes")
     except CaseLensError as error:
         return FileResult(path, "refused", error=error)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from errors import CaseLensError
-from services.extraction import PAUSE_ENV, extract_case, resume_incomplete
+from services.extraction import PAUSE_ENV, resume_incomplete
 from services.importing import import_file, import_files
 from store import curation, open_case
 from store.facts import iter_rows
@@ -83,9 +83,10 @@ def test_killed_while_storing_a_files_notes(tmp_path):
     _kill_at("store_notes#2", "import", case_path, first, second)
     with open_case(case_path) as case:
         _check_sound(case)
-        assert _statuses(case) == ["stored"]  # the first file landed whole, the second not at all
-        extract_case(case, extractor=KeywordExtractor())  # what `caselens extract` does
-        assert _statuses(case) == ["complete"]
+        assert _statuses(case) == ["extracting"]  # the first file landed whole, the second not at all
+        finisher = KeywordExtractor()
+        resume_incomplete(case, extractor=finisher)  # what opening the case in the app does
+        assert len(finisher.extracted) == NOTES_PER_FILE and _statuses(case) == ["complete"]
     report = import_files(case_path, [first, second], extractor=KeywordExtractor())
     assert [f.status for f in report.files] == ["nothing_new", "stored"]
     with open_case(case_path) as case:
