@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -595,8 +596,8 @@ class ChronologyView(QWidget):
         self.actions_bar.addSeparator()
         self.add_event_action = self._action("Add event…", "Ctrl+Shift+N", self.add_event,
                                              "Add an event the notes do not show as one")
-        self.actions_bar.addAction(self.add_event_action)
-        self.actions_bar.addSeparator()
+        add_event = QToolButton()
+        add_event.setDefaultAction(self.add_event_action)
         self.copy_action = self._action("Copy", "Ctrl+C", self.copy_selection,
                                         "Copy the selected rows as a table (paste into Word or Excel)")
         self.actions_bar.addAction(self.copy_action)
@@ -604,7 +605,10 @@ class ChronologyView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(self.filter_bar)
-        layout.addWidget(self.status)
+        status_line = QHBoxLayout()
+        status_line.addWidget(self.status, 1)
+        status_line.addWidget(add_event)
+        layout.addLayout(status_line)
         layout.addWidget(self.actions_bar)
         layout.addWidget(self.table, 1)
         legend = QLabel("✎ and a tinted row: edited by you · struck through: hidden · ✓ reviewed · "

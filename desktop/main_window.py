@@ -1080,6 +1080,7 @@ class MainWindow(QMainWindow):
                     rows.append(f"<tr><td><b>{html.escape(key)}</b></td><td>{html.escape(text)}</td></tr>")
         rows.append("<tr><td><b>Enter</b></td><td>Read the note of the selected event, risk, person or gap</td></tr>")
         rows.append("<tr><td><b>Ctrl+wheel, + and −</b></td><td>Zoom the timeline</td></tr>")
+        rows.append("<tr><td><b>Ctrl+Shift+R</b></td><td>Add a risk from the text selected in the note reader</td></tr>")
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
                           "<table cellpadding='3'>" + "".join(rows) + "</table>", QMessageBox.StandardButton.Close, self)
         box.setTextFormat(Qt.TextFormat.RichText)
