@@ -383,12 +383,29 @@ class EntityRecogniser:
                 and token.pos_ not in _NOT_NAME_POS)
 
     def _is_place(self, doc: Doc, start: int, end: int) -> bool:
-        """A town after an address ("41 Coronation Street, Redfield") or a named estate ("the
+        """A street after a house number ("Flat 11, 20 Dale View"), a town after an address
+        ("41 Coronation Street, Redfield", "20 Dale View, Redfield") or a named estate ("the
         Meadows estate") is a place, whatever the base model calls it."""
-        if start >= 2 and doc[start - 1].text == "," and doc[start - 2].is_title \
-                and doc[start - 2].lower_ in self.not_names:
+        if self._after_house_number(doc, start):
             return True
+        if start >= 2 and doc[start - 1].text == ",":
+            if doc[start - 2].is_title and doc[start - 2].lower_ in self.not_names:
+                return True
+            street = start - 2
+            while street > 0 and start - 2 - street < 3 and doc[street].is_title:
+                street -= 1
+            if street < start - 2 and self._after_house_number(doc, street + 1):
+                return True
         return end < len(doc) and doc[end].lower_ in _PLACE_AFTER
+
+    def _after_house_number(self, doc: Doc, start: int) -> bool:
+        """"20 Dale View": a capitalised word straight after a house number that follows a
+        comma, an address word or a lower-case word ("visited 20 Dale View"), not a badge
+        number ("PC 1234 Smith")."""
+        if start < 1 or not doc[start - 1].text.isdigit():
+            return False
+        before = doc[start - 2] if start >= 2 else None
+        return before is None or before.is_punct or before.is_lower or before.lower_ in self.not_names
 
     def _model_names(self, doc: Doc, taken: list[bool]) -> list[_Found]:
         """Names from the base model's ``PERSON`` entities, minus role words and tokens the rules
@@ -754,6 +771,9 @@ class EntityRecogniser:
         self._link_copula(doc, found)
         self._professional_by_agency(doc, found)
         found = [item for item in found if not self._unspecified(doc, item)]
+        agencies_at = {item.span.start for item in found if item.kind == "agency"}
+        found = [item for item in found if not (item.is_name and item.kind == "other" and item.linked is None
+                                                and item.span.end in agencies_at and len(item.span) == 1)]
         rows = []
         for item in found:
             row = item.row()

@@ -307,6 +307,19 @@ class _Cluster:
         return kinds["professional"] > kinds["family"]
 
 
+_POLICE_TITLES = {"pc", "dc", "ps", "ds", "di", "dci", "wpc", "sgt", "sergeant", "constable", "inspector", "det", "pcso"}
+
+
+def _job(cluster: _Cluster) -> str | None:
+    """What a professional does, from their role or their title ("PC Robinson" is police)."""
+    if cluster.professional and cluster.top("role"):
+        return cluster.top("role")
+    titles = {p.title for p in cluster.parts}
+    if titles & _POLICE_TITLES:
+        return "police officer"
+    return "doctor" if titles & {"dr", "doctor"} else None
+
+
 def _gender_ok(title: str | None, cluster: _Cluster) -> bool:
     return _title_fits(title, cluster.relationship)
 
@@ -476,9 +489,9 @@ class _Resolver:
             if other in ("family", "professional") and other != kind:
                 return False
         relationship = mention.get("relationship")
-        if first_only and kind == "professional" and mention.get("role") and cluster.professional \
-                and cluster.top("role") not in (None, mention.get("role")):
-            return False  # "FSW Megan" is not Megan the midwife
+        if first_only and kind == "professional" and mention.get("role") \
+                and _job(cluster) not in (None, mention.get("role")):
+            return False  # "FSW Megan" is not Megan the midwife, "Megan (HV)" not PC Megan Robinson
         return relationship in (None, "unknown") or cluster.relationship in ("unknown", relationship)
 
     def _add_named(self, mention: dict[str, Any], parts: NameParts) -> None:

@@ -246,3 +246,14 @@ def test_a_parents_relative_is_the_childs_aunt_uncle_or_grandparent(nlp):
 def test_another_childs_father_is_not_linked_as_father(nlp):
     found = mentions(nlp, "Riley's father is Jamie Clarke (mum's ex-partner).")
     assert found["Jamie Clarke"]["relationship"] == "ex_partner_of_parent"
+
+
+def test_a_street_after_a_house_number_and_the_town_after_it_are_places(nlp):
+    found = mentions(nlp, "The family moved to Flat 11, 20 Dale View, Redfield. Liaison with Redfield YOT today.")
+    assert "Dale View" not in found and "Redfield" not in found and "YOT" in found
+
+
+def test_a_police_title_without_a_number_names_an_officer(blank):
+    found = mentions(blank, "Attendees: PC Megan Robinson and DS Patel.")
+    assert found["PC Megan Robinson"]["role"] == "police officer"
+    assert found["DS Patel"]["kind"] == "professional"

@@ -425,3 +425,13 @@ def test_the_gp_is_the_one_named_doctor_and_the_school_nurse_someone_else():
     result = resolve_case(case.facts)
     assert {person_of(result, m)["id"] for m in gps} == {person_of(result, doctor)["id"]}
     assert person_of(result, nurse)["id"] != person_of(result, doctor)["id"]
+
+
+def test_a_health_visitor_known_by_first_name_is_not_the_police_officer_of_that_name():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Attendees: PC Megan Robinson. Megan (HV) attended.")
+    police = case.mention("n1", "PC Megan Robinson", name="PC Megan Robinson")
+    hv = case.mention("n1", "Megan", nth=1, name="Megan", kind="professional", role="health visitor",
+                      relationship="professional")
+    result = resolve_case(case.facts)
+    assert person_of(result, hv)["id"] != person_of(result, police)["id"]
