@@ -44,47 +44,60 @@ def _curated(name: str, table: str = "e", pivot: str = "cu") -> str:
     return f"CASE WHEN {pivot}.c_{name} IS NULL THEN {table}.\"{name}\" ELSE json_extract({pivot}.c_{name}, '$') END"
 
 
-def _event_expressions() -> dict[str, str]:
+def _event_expressions(curated: bool, manual: bool) -> dict[str, str]:
     """Each event field (and the source note's details) as SQL over ``e`` (an events or
-    manual_events row), ``n`` (its note) and ``cu`` (its curation)."""
+    manual_events row), ``n`` (its note) and, when ``curated``, ``cu`` (its curation)."""
     result = {}
     for name in FIELDS["events"]:
-        if name == "reviewed":
+        if curated and name == "reviewed":
             result[name] = ("CASE WHEN cu.c_reviewed IS NOT NULL THEN json_extract(cu.c_reviewed, '$')"
                             " ELSE (e.reviewed OR coalesce(cu.any_reviewed, 0)) END")
-        elif name in _EVENT_CURATABLE:
+        elif curated and name in _EVENT_CURATABLE:
             result[name] = _curated(name)
         else:
             result[name] = f'e."{name}"'
     for name in _NOTE_COLUMNS:
         result[name] = f"n.{name}"
     result["note_title"] = "n.title"
+    result["curated"] = "1" if curated else "0"
+    result["manual"] = "1" if manual else "0"
     return result
 
 
-_EXPR = _event_expressions()
 _ROW_COLUMNS = [*FIELDS["events"], "curated", "manual", *_NOTE_COLUMNS, "note_title"]
-_SORT_COLUMNS = ("date", "note_date", "note_id", "start")
+_SORT_COLUMNS = ("id", "date", "note_date", "note_id", "start")
+_CURRENT_NOTE = "CROSS JOIN notes n ON n.id = e.note_id AND n.current = 1"
+# (source, condition, expressions): extracted events nobody curated, read straight from their
+# columns (so filters use the indexes); the few the worker curated, with the worker's values;
+# the worker's own events, kept whatever happens to the note they cite.
+_ARMS = (
+    (f"events e INDEXED BY events_chronology {_CURRENT_NOTE}", "e.id NOT IN (SELECT target_id FROM cu)",
+     _event_expressions(False, False)),
+    # Each curated event is found by its id: "+" keeps a note filter from driving the lookup.
+    (f"cu CROSS JOIN events e ON e.id = cu.target_id {_CURRENT_NOTE}", "",
+     {**_event_expressions(True, False), "note_id": '+e."note_id"'}),
+    ("manual_events e LEFT JOIN notes n ON n.id = e.note_id LEFT JOIN cu ON cu.target_id = e.id", "",
+     _event_expressions(True, True)),
+)
+_FIELD = re.compile(r"@(\w+)@")
 
 
-def _event_arms(select: dict[str, str], where: str, outer: str = "*") -> str:
-    """The extracted events (of current notes) and the worker's own events, each filtered by
-    ``where`` (SQL over the expressions of ``_event_expressions``), as one compound SELECT.
-    The worker's events are kept whatever happens to the note they cite."""
+def _event_arms(columns: Iterable[str], where: str, outer: str = "*", *, by_id: bool = False) -> tuple[str, int]:
+    """A query over every event the worker sees, each arm of ``_ARMS`` selecting ``columns``
+    and filtered by ``where`` (SQL naming fields as ``@field@``). Returns the SQL and the
+    number of arms (the filter's parameters are given once per arm). A filter over every event
+    reads the covering index; ``by_id`` (a few ids) looks them up instead."""
+    columns = list(columns)
     arms = []
-    for manual, source in ((0, "events e INDEXED BY events_chronology CROSS JOIN notes n"
-                               " ON n.id = e.note_id AND n.current = 1"),
-                           (1, "manual_events e LEFT JOIN notes n ON n.id = e.note_id")):
-        columns = {**select}
-        if "curated" in columns:
-            columns["curated"] = "1" if manual else "coalesce(cu.n, 0) > 0"
-        if "manual" in columns:
-            columns["manual"] = str(manual)
-        listed = ", ".join(f"{sql} AS \"{name}\"" for name, sql in columns.items())
-        arms.append(f"SELECT {listed} FROM {source} LEFT JOIN cu ON cu.target_id = e.id"
-                    + (f" WHERE {where}" if where else ""))
-    return (f"WITH cu AS ({_pivot('event', _EVENT_CURATABLE)})\nSELECT {outer} FROM ("
-            + "\nUNION ALL\n".join(arms) + ")")
+    for source, condition, expressions in _ARMS:
+        if by_id:
+            source = source.replace("INDEXED BY events_chronology ", "")
+        listed = ", ".join(f'{expressions[name]} AS "{name}"' for name in columns)
+        conditions = " AND ".join(c for c in (condition, _FIELD.sub(lambda m: f"({expressions[m[1]]})", where)) if c)
+        arms.append(f"SELECT {listed} FROM {source}" + (f" WHERE {conditions}" if conditions else ""))
+    sql = (f"WITH cu AS ({_pivot('event', _EVENT_CURATABLE)})\nSELECT {outer} FROM ("
+           + "\nUNION ALL\n".join(arms) + ")")
+    return sql, len(arms)
 
 
 def _row(cursor: Any, values: tuple) -> dict[str, Any]:
@@ -96,22 +109,9 @@ def _row(cursor: Any, values: tuple) -> dict[str, Any]:
     return row
 
 
-def chronology(
-    case: Case,
-    *,
-    date_from: date | str | None = None,
-    date_to: date | str | None = None,
-    types: Iterable[str] | None = None,
-    person_id: str | None = None,
-    risk_category: str | None = None,
-    min_significance: int | None = None,
-    text: str | None = None,
-    include_statuses: Iterable[str] = DEFAULT_STATUSES,
-    hidden: bool = False,
-    include_duplicates: bool = False,
-    order: str = "asc",
-) -> list[dict[str, Any]]:
-    """Events for the chronology, curation applied, filtered in SQL.
+def chronology(case: Case, **filters: Any) -> list[dict[str, Any]]:
+    """Events for the chronology, curation applied, filtered in SQL. The filters (keyword
+    arguments, each optional; checked by ``_chronology_filter``'s signature):
 
     - ``date_from``/``date_to``: inclusive; an event dated only to a month or year is kept
       when that month or year overlaps the range; undated events are left out by a date filter.
@@ -129,13 +129,9 @@ def chronology(
     and the source note's ``note_date``, ``note_type``, ``author``, ``agency`` and ``note_title``
     (none for a worker's event that cites no note).
     """
-    where, params, order_by = _chronology_filter(
-        case, date_from=date_from, date_to=date_to, types=types, person_id=person_id, risk_category=risk_category,
-        min_significance=min_significance, text=text, include_statuses=include_statuses, hidden=hidden,
-        include_duplicates=include_duplicates, order=order,
-    )
-    select = {name: _EXPR.get(name, "0") for name in _ROW_COLUMNS}
-    cursor = case.db.execute(_event_arms(select, where) + order_by, params + params)
+    where, params, order_by = _chronology_filter(case, **filters)
+    sql, arms = _event_arms(_ROW_COLUMNS, where)
+    cursor = case.db.execute(sql + order_by, params * arms)
     return [_row(cursor, values) for values in cursor]
 
 
@@ -143,20 +139,19 @@ def chronology_ids(case: Case, **filters: Any) -> list[str]:
     """The ids of the events ``chronology(case, **filters)`` returns, in the same order —
     cheap enough to re-run on every filter change; fetch the rows shown with ``events``."""
     where, params, order_by = _chronology_filter(case, **filters)
-    select = {"id": _EXPR["id"], **{name: _EXPR[name] for name in _SORT_COLUMNS}}
-    return [row[0] for row in case.db.execute(_event_arms(select, where, "id") + order_by, params + params)]
+    sql, arms = _event_arms(_SORT_COLUMNS, where, "id")
+    return [row[0] for row in case.db.execute(sql + order_by, params * arms)]
 
 
 def events(case: Case, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Chronology rows (curation applied) for the given event ids, keyed by id."""
     ids = list(ids)
     result: dict[str, dict[str, Any]] = {}
-    select = {name: _EXPR.get(name, "0") for name in _ROW_COLUMNS}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join("?" for _ in chunk)
-        sql = _event_arms(select, f"e.id IN ({marks})").replace("INDEXED BY events_chronology ", "")
-        cursor = case.db.execute(sql, chunk + chunk)
+        sql, arms = _event_arms(_ROW_COLUMNS, f"@id@ IN ({marks})", by_id=True)
+        cursor = case.db.execute(sql, chunk * arms)
         for values in cursor:
             row = _row(cursor, values)
             result[row["id"]] = row
@@ -196,29 +191,28 @@ def _chronology_filter(
     """The WHERE of each arm of a chronology query, its parameters, and the ORDER BY."""
     if order not in ("asc", "desc"):
         raise ValueError("order must be 'asc' or 'desc'")
-    x = _EXPR
     clauses: list[str] = []
     params: list[Any] = []
     if date_from is not None:
-        clauses.append(f"({x['date']}) >= substr(?, 1, length({x['date']}))")
+        clauses.append("(@date@) >= substr(?, 1, length(@date@))")
         params.append(str(date_from))
     if date_to is not None:
-        clauses.append(f"({x['date']}) <= substr(?, 1, length({x['date']}))")
+        clauses.append("(@date@) <= substr(?, 1, length(@date@))")
         params.append(str(date_to))
     if types is not None:
         types = list(types)
-        clauses.append(f"({x['type']}) IN ({', '.join('?' for _ in types)})" if types else "0")
+        clauses.append(f"(@type@) IN ({', '.join('?' for _ in types)})" if types else "0")
         params.extend(types)
     statuses = list(include_statuses)
     status_marks = ", ".join("?" for _ in statuses) or "NULL"
-    clauses.append(f"({x['status']}) IN ({status_marks})")
+    clauses.append(f"(@status@) IN ({status_marks})")
     params.extend(statuses)
     if min_significance is not None:
-        clauses.append(f"({x['significance']}) >= ?")
+        clauses.append("(@significance@) >= ?")
         params.append(min_significance)
     if person_id is not None:
         wanted = person_ids(case, person_id)
-        clauses.append(f"EXISTS (SELECT 1 FROM json_each({x['people']}) p"
+        clauses.append(f"EXISTS (SELECT 1 FROM json_each(@people@) p"
                        f" WHERE p.value IN ({', '.join('?' for _ in wanted)}))")
         params.extend(wanted)
     if risk_category is not None:
@@ -228,23 +222,22 @@ def _chronology_filter(
         corrected = ("SELECT target_id FROM curation WHERE target_kind = 'risk' AND orphaned = 0"
                      " AND field IN ('category', 'status')")
         clauses.append(
-            f"e.note_id IN (SELECT note_id FROM risks WHERE category = ? AND status IN ({status_marks})"
+            f"@note_id@ IN (SELECT note_id FROM risks WHERE category = ? AND status IN ({status_marks})"
             f" AND id NOT IN ({corrected})"
-            f" UNION ALL SELECT note_id FROM ({CURATED_RISKS}) r WHERE (r.id IN ({corrected}) OR r.manual)"
-            f" AND r.category = ? AND r.status IN ({status_marks}))")
+            f" UNION ALL SELECT note_id FROM ({_WORKERS_RISKS}) r WHERE r.category = ? AND r.status IN ({status_marks}))")
         params.extend([risk_category, *statuses, risk_category, *statuses])
     if text:
         match = fts_query(text)
         if match:
             clauses.append(
-                "(e.note_id IN (SELECT n2.id FROM notes_fts JOIN notes n2 ON n2.rowid = notes_fts.rowid"
-                f" WHERE notes_fts MATCH ?) OR ({x['summary']}) LIKE ?)"
+                "(@note_id@ IN (SELECT n2.id FROM notes_fts JOIN notes n2 ON n2.rowid = notes_fts.rowid"
+                f" WHERE notes_fts MATCH ?) OR (@summary@) LIKE ?)"
             )
             params.extend([match, f"%{text.strip()}%"])
     if not hidden:
-        clauses.append(f"NOT ({x['hidden']})")
+        clauses.append("NOT (@hidden@)")
     if not include_duplicates:
-        clauses.append(f"({x['duplicate_of']}) IS NULL")
+        clauses.append("(@duplicate_of@) IS NULL")
     direction = "DESC" if order == "desc" else "ASC"
     order_by = (f' ORDER BY "date" IS NULL, "date" {direction}, "note_date" {direction},'
                 ' "note_id", "start"')
@@ -273,6 +266,14 @@ def _curated_facts_sql(table: str) -> str:
 
 
 CURATED_RISKS = _curated_facts_sql("risks")
+# Only the risks the worker corrected or added (few), with their curated category and status.
+_RISK_PIVOT = _pivot("risk", ("category", "status"))
+_WORKERS_RISKS = (
+    f"SELECT f.note_id, {_curated('category', 'f', 'c')} AS category, {_curated('status', 'f', 'c')} AS status"
+    f" FROM ({_RISK_PIVOT}) c CROSS JOIN risks f ON f.id = c.target_id"
+    f" UNION ALL SELECT f.note_id, {_curated('category', 'f', 'c')}, {_curated('status', 'f', 'c')}"
+    f" FROM manual_risks f LEFT JOIN ({_RISK_PIVOT}) c ON c.target_id = f.id"
+)
 CURATED_STRENGTHS = _curated_facts_sql("strengths")
 CURRENT_RISK = "r.status = 'current' AND r.experiencer = 'subject'"
 _ALL_PEOPLE = "SELECT id, name, role, relationship FROM people UNION ALL SELECT id, name, role, relationship FROM manual_people"
@@ -307,8 +308,8 @@ def case_summary(case: Case) -> dict[str, Any]:
     events = key_events = 0
     where, params, _ = _chronology_filter(case, include_statuses=("current", "negated", "historical",
                                                                    "hypothetical", "uncertain"))
-    select = {"id": _EXPR["id"], "key": f"({_EXPR['significance']}) >= 2"}
-    for row in db.execute(f"SELECT key, count(*) FROM ({_event_arms(select, where)}) GROUP BY 1", params + params):
+    sql, arms = _event_arms(("id", "significance"), where, "significance >= 2, count(*)")
+    for row in db.execute(sql + " GROUP BY 1", params * arms):
         events += row[1]
         key_events += row[1] if row[0] else 0
     people = db.execute(
@@ -361,9 +362,8 @@ def note_versions(case: Case, note_id: str) -> list[str]:
 
 def event_types_present(case: Case) -> list[str]:
     """The event types in the case (the worker's corrections and own events included)."""
-    select = {"type": _EXPR["type"]}
-    sql = _event_arms(select, "", "DISTINCT type") + " ORDER BY 1"
-    return [r[0] for r in case.db.execute(sql) if r[0]]
+    sql, _ = _event_arms(("type",), "", "DISTINCT type")
+    return [r[0] for r in case.db.execute(sql + " ORDER BY 1") if r[0]]
 
 
 def risk_categories_present(case: Case) -> list[str]:
