@@ -84,6 +84,7 @@ _CASE_HOLDER_SHARE = 0.05
 _ADDRESSED = re.compile(r"\b(?:to|informed|inform|told|tell|update|updated|contacted|contact|asked|with|from|see|saw|"
                         r"ring|rang|call|called|at|for|attend|attended|and)"
                         r"\s+(?:the\s+)?$", re.IGNORECASE)
+_SELF_REFERENCE = re.compile(r"(?:^|\n|[.:;!?]\s+|\bby\s+)$")
 _AUTHOR_WITH_ROLE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<role>[^()]+)\)\s*$")
 # How far (characters) from a professional's name an agency may be to count as where they work.
 _ORGANISATION_REACH = 60
@@ -585,8 +586,9 @@ class _Resolver:
             if not (author and mention.get("kind") == "professional" and mention.get("role")):
                 continue
             text = self.notes[mention["note_id"]].get("text") or ""
-            other = bool(_ADDRESSED.search(text[max(0, int(mention["start"]) - 30):int(mention["start"])]))
-            if not other:  # only "FSW visit", "SW to send mum the minutes" can be the author
+            before = text[max(0, int(mention["start"]) - 30):int(mention["start"])]
+            other = bool(_ADDRESSED.search(before))
+            if _SELF_REFERENCE.search(before):  # "FSW visit", "Actions: SW to...", "reviewed by TM"
                 role_notes[author][(mention["role"], mention["note_id"])] = 1
             if mention["role"] == _CASE_HOLDER_ROLE:
                 written[author] += 1
@@ -856,8 +858,9 @@ class _Resolver:
             sure = kin if relationship not in _MALE | _FEMALE else [c for c in kin if self._pronoun_sex(c) is not None]
             if len(sure) == 1:
                 best = ((0, 0), sure[0])
-            if best is None and professional and role.top("role") in _DOCTOR_ROLES:
-                # "the GP" in a case that names one doctor ("Dr Harriet Howard") is that doctor
+            if professional and role.top("role") in _DOCTOR_ROLES:
+                # "the GP" in a case that names one doctor ("Dr Harriet Howard") is that doctor,
+                # whoever else is written near the word
                 doctors = [c for c in self.named if c.professional and id(c) not in taken
                            and any(p.title in ("dr", "doctor") for p in c.parts) and c.top("role") in (None, *_DOCTOR_ROLES)]
                 if len(doctors) == 1:

@@ -435,3 +435,20 @@ def test_a_health_visitor_known_by_first_name_is_not_the_police_officer_of_that_
                       relationship="professional")
     result = resolve_case(case.facts)
     assert person_of(result, hv)["id"] != person_of(result, police)["id"]
+
+
+def test_a_chair_who_writes_about_the_gp_is_not_the_gp():
+    case = CaseBuilder()
+    for number in range(4):
+        case.note(f"c{number}", f"2023-0{number + 1}-10", "Present: Peter Kaur (Chair). Health: the GP has no concerns.")
+    case.note("d1", "2023-06-01", "Letter received from Dr Claire Palmer at Cedar Road Surgery.")
+    for note in case.facts.notes:
+        note["author"] = "Peter Kaur"
+    gp = {"kind": "professional", "role": "GP", "relationship": "professional"}
+    gps = [case.mention(f"c{number}", "GP", **gp) for number in range(4)]
+    for number in range(4):
+        case.mention(f"c{number}", "Peter Kaur", name="Peter Kaur")
+    doctor = case.mention("d1", "Dr Claire Palmer", name="Dr Claire Palmer", kind="professional", role="doctor",
+                          relationship="professional")
+    result = resolve_case(case.facts)
+    assert {person_of(result, m)["id"] for m in gps} == {person_of(result, doctor)["id"]}
