@@ -157,12 +157,9 @@ class PeopleView(QWidget):
         person_id = item.data(0, PERSON_ROLE) if item else None
         if not person_id or self.case is None:
             return
-        row = self.case.db.execute(
-            'SELECT m.note_id, m.start, m."end" FROM mentions m JOIN notes n ON n.id = m.note_id AND n.current = 1'
-            " WHERE m.person_id = ? ORDER BY n.note_date IS NULL, n.note_date, m.start LIMIT 1", (person_id,),
-        ).fetchone()
-        if row is not None:
-            self.open_evidence.emit(row[0], row[1], row[2])
+        mentions = queries.person_mentions(self.case, person_id)  # a split moves mentions: curated
+        if mentions:
+            self.open_evidence.emit(mentions[0]["note_id"], mentions[0]["start"], mentions[0]["end"])
 
     def _menu(self, position: QPoint) -> None:
         item = self.tree.itemAt(position)

@@ -16,7 +16,7 @@ import uuid
 from typing import Any
 
 from store.connection import Case
-from store.tables import FIELDS, column_value, decode, utc_now
+from store.tables import FIELDS, decode, encode, utc_now
 
 # target_kind -> (table, key column)
 TARGETS: dict[str, tuple[str, str]] = {
@@ -29,9 +29,8 @@ TARGETS: dict[str, tuple[str, str]] = {
 }
 # target_kind -> the table of the worker's own facts of that kind
 MANUAL_TABLES: dict[str, str] = {"event": "manual_events", "risk": "manual_risks", "person": "manual_people"}
-_MANUAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "event": FIELDS["events"], "risk": FIELDS["risks"], "person": (*FIELDS["people"], "split_from"),
-}
+# Keys a worker's fact may have beyond the contracted fields (kept in its ``extra``).
+_MANUAL_EXTRA: dict[str, frozenset[str]] = {"person": frozenset({"split_from"})}
 # Fields a worker may curate beyond the contracted ones of the target's table.
 _EXTRA_FIELDS: dict[str, frozenset[str]] = {"person": frozenset({"merged_into"}), "event": frozenset({"note"})}
 _FIXED = frozenset({"id", "note_id", "start", "end", "item"})
@@ -119,15 +118,15 @@ def new_manual_id(target_kind: str) -> str:
 
 def add_manual(case: Case, target_kind: str, values: dict[str, Any]) -> str:
     """Store one of the worker's own facts (an ``event``, a ``risk`` or a ``person``) shaped as
-    the extracted ones; ``values["id"]`` keeps a known id (e.g. when redoing), else one is made.
+    the extracted ones (fields left out take the extracted defaults); ``values["id"]`` keeps a
+    known id (e.g. when redoing), else one is made.
     Returns its id. Curation on that id becomes live again if it was orphaned."""
     table = _manual_table(target_kind)
-    fields = _MANUAL_FIELDS[target_kind]
-    unknown = set(values) - set(fields)
+    extracted = TARGETS[target_kind][0]
+    unknown = set(values) - set(FIELDS[extracted]) - _MANUAL_EXTRA.get(target_kind, frozenset())
     if unknown:
         raise ValueError(f"a {target_kind} has no field(s) {sorted(unknown)}")
-    row = {name: column_value(name, value) for name, value in values.items()}
-    row["id"] = row.get("id") or new_manual_id(target_kind)
+    row = encode(extracted, {**values, "id": values.get("id") or new_manual_id(target_kind)})
     row["created_at"] = utc_now()
     names = ", ".join(f'"{name}"' for name in row)
     marks = ", ".join("?" for _ in row)

@@ -420,7 +420,7 @@ def people(case: Case) -> list[dict[str, Any]]:
     manual = ", ".join(f'"{name}"' for name in FIELDS["people"])
     for row in case.db.query(
         f"SELECT *, 0 AS manual FROM people UNION ALL"
-        f" SELECT {manual}, json_object('split_from', split_from) AS extra, 1 AS manual FROM manual_people"
+        f" SELECT {manual}, extra, 1 AS manual FROM manual_people"
     ):
         person = {k: v for k, v in row.items() if k != "extra"}
         person["manual"] = bool(row["manual"])

@@ -216,68 +216,17 @@ CREATE INDEX gap_evidence_note ON gap_evidence (note_id);
 
 # The worker's own facts (an event added by hand, a risk the pipeline missed, the new person of
 # a split) live apart from extraction output, so re-extraction and re-import never touch them.
-# Their ids start with "manual-". The covering indexes let a chronology filter read only index
-# pages: ``notes.current`` lies behind the (long) note text in the table row.
-_V3 = """
-CREATE TABLE manual_events (
-    id TEXT PRIMARY KEY,
-    note_id TEXT,
-    start INTEGER,
-    "end" INTEGER,
-    date TEXT,
-    precision TEXT,
-    approximate INTEGER NOT NULL DEFAULT 0,
-    date_source TEXT,
-    type TEXT NOT NULL DEFAULT 'other',
-    plan_kind TEXT,
-    stage TEXT,
-    summary TEXT,
-    significance INTEGER NOT NULL DEFAULT 2,
-    confidence REAL,
-    status TEXT NOT NULL DEFAULT 'current',
-    people TEXT NOT NULL DEFAULT '[]',
-    location TEXT,
-    impact TEXT,
-    action TEXT,
-    reviewed INTEGER NOT NULL DEFAULT 1,
-    hidden INTEGER NOT NULL DEFAULT 0,
-    duplicate_of TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE manual_risks (
-    id TEXT PRIMARY KEY,
-    note_id TEXT NOT NULL,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    text TEXT,
-    category TEXT NOT NULL,
-    cin_code TEXT,
-    status TEXT NOT NULL DEFAULT 'current',
-    negated INTEGER NOT NULL DEFAULT 0,
-    historical INTEGER NOT NULL DEFAULT 0,
-    hypothetical INTEGER NOT NULL DEFAULT 0,
-    uncertain INTEGER NOT NULL DEFAULT 0,
-    experiencer TEXT NOT NULL DEFAULT 'subject',
-    person_id TEXT,
-    created_at TEXT NOT NULL
-);
+# Each table has the columns of its extracted twin (defaults are applied when a row is stored,
+# by ``store.tables.encode``) and the time it was made; ids start with "manual-". The covering
+# indexes let a chronology filter read only index pages: ``notes.current`` lies behind the
+# (long) note text in the table row.
+_V3 = "".join(
+    f"CREATE TABLE manual_{table} AS SELECT * FROM {table} WHERE 0;\n"
+    f"ALTER TABLE manual_{table} ADD COLUMN created_at TEXT;\n"
+    f"CREATE UNIQUE INDEX manual_{table}_id ON manual_{table} (id);\n"
+    for table in ("events", "risks", "people")
+) + """
 CREATE INDEX manual_risks_note ON manual_risks (note_id);
-CREATE TABLE manual_people (
-    id TEXT PRIMARY KEY,
-    name TEXT,
-    aliases TEXT NOT NULL DEFAULT '[]',
-    kind TEXT,
-    role TEXT,
-    organisation TEXT,
-    relationship TEXT,
-    side TEXT,
-    household INTEGER,
-    contacts TEXT NOT NULL DEFAULT '{"phones": [], "emails": []}',
-    first_seen TEXT,
-    last_seen TEXT,
-    split_from TEXT,
-    created_at TEXT NOT NULL
-);
 CREATE INDEX notes_current_id ON notes (id, current, note_date);
 CREATE INDEX events_chronology ON events (note_id, id, date, start, type, significance, status, hidden, duplicate_of);
 CREATE INDEX curation_kind_field ON curation (target_kind, field, target_id);
