@@ -67,3 +67,10 @@ def test_strengths_are_grouped_like_risks(small_case):
                                        "text": "Grandmother collects her daily", "category": "family_support"}])
         rows = queries.risk_categories(case, table="strengths")
     assert [(r.category, r.current, r.cin_codes) for r in rows] == [("family_support", 1, [])]
+
+
+def test_a_gap_the_worker_marked_found_shows_as_found(small_case):
+    with open_case(small_case.path) as case:
+        curation.set_value(case, "gap", "marac_status", "found", True)
+        gaps = {g["item"]: g for g in queries.gaps(case)}
+    assert gaps["marac_status"]["found"] and gaps["marac_status"]["curated"]
