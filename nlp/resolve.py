@@ -786,8 +786,36 @@ class _Resolver:
             if not cluster.subject and cluster.relationship == "unknown" and cluster.is_child and subjects:
                 cluster.relabel("relationship", None, "sibling")
                 cluster.relabel("relationship", "unknown", "sibling")
+        self._siblings_listed_with_the_child(subjects)
         self._half_siblings_by_surname(subjects)
         return subjects
+
+    def _siblings_listed_with_the_child(self, subjects: list[_Cluster]) -> None:
+        """"Skye and Freya were home", "Present: Mum, Skye and Freya": someone with no stated
+        relationship, no adult title and the child's surname (or none written), listed with the
+        subject child in at least two notes, is a sibling."""
+        if len(subjects) != 1:
+            return
+        child = subjects[0]
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for mention in child.mentions:
+            spans[mention["note_id"]].append((int(mention["start"]), int(mention["end"])))
+        for cluster in self.named:
+            if cluster.subject or cluster.relationship != "unknown" or cluster.professional \
+                    or any(p.title for p in cluster.parts) or cluster.last and cluster.last != child.last:
+                continue
+            listed = set()
+            for mention in cluster.mentions:
+                text = self.notes.get(mention["note_id"], {}).get("text") or ""
+                for start, end in spans.get(mention["note_id"], ()):
+                    between = text[end:int(mention["start"])] if end <= int(mention["start"]) \
+                        else text[int(mention["end"]):start]
+                    between = re.sub(r"\([^()]{0,12}\)", "", between)  # "Skye (9) and Freya"
+                    if between.strip() in ("and", ",", "&") and len(between) <= 6:
+                        listed.add(mention["note_id"])
+            if len(listed) >= 2:
+                cluster.relabel("relationship", None, "sibling")
+                cluster.relabel("relationship", "unknown", "sibling")
 
     def _half_siblings_by_surname(self, subjects: list[_Cluster]) -> None:
         """A sibling whose surname is neither the child's nor either parent's has another

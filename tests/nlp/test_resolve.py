@@ -452,3 +452,19 @@ def test_a_chair_who_writes_about_the_gp_is_not_the_gp():
                           relationship="professional")
     result = resolve_case(case.facts)
     assert {person_of(result, m)["id"] for m in gps} == {person_of(result, doctor)["id"]}
+
+
+def test_a_name_listed_with_the_child_in_several_notes_is_a_sibling():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Skye Shaw (9) and Freya were home.")
+    case.note("n2", "2023-01-09", "Present: Mum, Skye and Freya.")
+    case.note("n3", "2023-01-12", "Skye said Freya is annoying. Ms Shaw called.")
+    case.mention("n1", "Skye Shaw", name="Skye Shaw", age=9, child=True)
+    freya = case.mention("n1", "Freya", name="Freya")
+    case.mention("n2", "Skye", name="Skye")
+    case.mention("n2", "Freya", name="Freya")
+    case.mention("n3", "Skye", name="Skye")
+    ms = case.mention("n3", "Ms Shaw", name="Ms Shaw")
+    result = resolve_case(case.facts)
+    assert person_of(result, freya)["relationship"] == "sibling"
+    assert person_of(result, ms)["relationship"] != "sibling"
