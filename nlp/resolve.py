@@ -9,6 +9,12 @@ Runs once the whole case has been extracted (``nlp.extract``), over the stored r
    "maternal grandmother", "the health visitor") join the named person holding that role, first in
    the same note, then in the case; otherwise they form a person known by role. A foster carer is
    ``foster_carer`` whatever the child calls her, so a birth mother and a foster "mum" stay apart.
+   A professional written by role only ("SW", "FSW") is the note's author when the author holds
+   that role, else the author holding it nearest in time (``find_author_roles``). A kinship word
+   is read through its possessor ("Mum said her father..." is the maternal grandfather; "Lily's
+   father" is the child's only if Lily is the child). A role known only by its word is given to
+   a named adult by the family surname of its side, by nearness, by shared notes, never across
+   sex (titles, pronouns after the name); "Nan" with no side is the grandmother around most.
 2. **The subject child**: the children named in the case's ``subjects`` or, failing that, the
    most-mentioned child (stated age under 18, a date of birth, "Tyler (7)"); other children with
    no stated relationship are the subject's siblings.
