@@ -14,16 +14,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from desktop.settings import OPTIONS, Option
+from desktop.settings import OPTIONS
 from errors import CaseLensError
 from store import audit, open_case
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
 
-IDLE_LOCK_OPTION = Option("idle_lock_seconds", int, 15 * 60)
-# Declared with the other options so that Settings reads and writes it like them.
-OPTIONS.setdefault(IDLE_LOCK_OPTION.key, IDLE_LOCK_OPTION)
+IDLE_LOCK_OPTION = OPTIONS["idle_lock_seconds"]
 
 _ACTIVITY = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,

@@ -35,6 +35,7 @@ OPTIONS: dict[str, Option] = {
         Option("window_state", QByteArray, QByteArray()),
         Option("chronology_header", QByteArray, QByteArray()),
         Option("last_folder", str, ""),
+        Option("idle_lock_seconds", int, 15 * 60),  # an encrypted case locks after this; 0 = never
     )
 }
 
