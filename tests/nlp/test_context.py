@@ -399,6 +399,10 @@ def test_more_general_english(text, target, expected):
         ("Her father had a stroke.", "stroke", "other"),
         ("Mother has diabetes.", "diabetes", "subject"),
         ("Mum said she had a few drinks last Friday.", "a few drinks", "subject"),
+        ("Nan has dementia.", "dementia", "other"),
+        ("Nan lives with the family and has dementia.", "dementia", "subject"),
+        ("Neighbours have reportedly heard shouting at the property.", "shouting", "subject"),
+        ("The neighbour is a heavy drinker.", "heavy drinker", "other"),
     ],
 )
 def test_more_experiencers(text, target, expected):
