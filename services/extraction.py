@@ -383,7 +383,7 @@ def case_rows(case: Case) -> CaseRows:
         return [row for row in iter_rows(case, table) if row["note_id"] in note_ids]
 
     notes = list(case.db.query(
-        "SELECT id, note_date, recorded_date, author, note_type, agency, title, text FROM notes"
+        "SELECT id, note_date, recorded_date, author, author_role, note_type, agency, title, text FROM notes"
         " WHERE current = 1 ORDER BY note_date IS NULL, note_date, rowid"
     ))
     note_ids = {note["id"] for note in notes}

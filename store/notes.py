@@ -90,7 +90,7 @@ def _store_note(case: Case, outcome: ImportOutcome, note: RawNote) -> None:
         outcome.versions += 1
     _insert_note(case, {
         "id": note_id, "note_date": note.note_date, "recorded_date": note.recorded_date,
-        "author": note.author, "note_type": note.note_type, "agency": note.agency, "title": note.title,
+        "author": note.author, "author_role": note.author_role, "note_type": note.note_type, "agency": note.agency, "title": note.title,
         "text": note.text, "status": note.status, "subject_ref": note.subject_ref,
         "flags": json.dumps(sorted(note.flags)), "version_of": previous[0] if previous else None,
         "current": 1, "import_id": outcome.import_id,

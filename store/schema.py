@@ -232,8 +232,14 @@ CREATE INDEX events_chronology ON events (note_id, id, date, start, type, signif
 CREATE INDEX curation_kind_field ON curation (target_kind, field, target_id);
 """
 
+# The role an export writes beside a note's author ("Jane Smith (Social Worker)"): resolution
+# uses it to know who "SW" is in that note without guessing.
+_V4 = """
+ALTER TABLE notes ADD COLUMN author_role TEXT;
+"""
+
 # Index i holds the script that takes a case from schema version i to i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

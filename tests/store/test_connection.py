@@ -175,8 +175,9 @@ def test_an_older_case_is_migrated_on_open_and_keeps_its_notes(tmp_path, monkeyp
 
     path = tmp_path / "old.caselens"
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
-    with open_case(path, create=True) as case:
-        store_import(case, "a.csv", "sha-a", "csv", read_result(note("Home visit.")))
+    with open_case(path, create=True) as case, case.transaction():
+        case.db.execute("INSERT INTO notes (id, text, import_id) VALUES ('n1', 'Home visit.', 1)")
+    with open_case(path) as case:
         assert case.db.execute("PRAGMA user_version").fetchone()[0] == 1
     monkeypatch.undo()
     with open_case(path) as case:
@@ -190,10 +191,19 @@ def test_a_schema_2_case_gains_the_tables_for_the_workers_own_facts(tmp_path, mo
 
     path = tmp_path / "v2.caselens"
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
-    with open_case(path, create=True) as case:
-        store_import(case, "a.csv", "sha-a", "csv", read_result(note("Home visit.")))
+    with open_case(path, create=True) as case, case.transaction():
+        case.db.execute("INSERT INTO notes (id, text, import_id) VALUES ('n1', 'Home visit.', 1)")
     monkeypatch.undo()
     with open_case(path) as case:
-        assert case.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert case.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert {"manual_events", "manual_risks", "manual_people"} <= set(case.db.table_names())
         assert case.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 1
+
+
+def test_the_role_written_with_an_author_is_kept(tmp_path):
+    raw = note("Home visit.")
+    raw.author, raw.author_role = "Jane Smith", "Social Worker"
+    with open_case(tmp_path / "c.caselens", create=True) as case:
+        store_import(case, "a.csv", "sha-a", "csv", read_result(raw))
+        row = case.db.execute("SELECT author, author_role FROM notes").fetchone()
+    assert tuple(row) == ("Jane Smith", "Social Worker")
