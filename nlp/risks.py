@@ -6,6 +6,12 @@ gets a category from the contracted vocabulary, a CIN census code chosen by whom
 about (``resources/risk_taxonomy.tsv``), the ConText flags and status from ``nlp.context`` and the
 person mention it concerns when the sentence names one.
 
+A risk rule has ``category`` and ``phrases`` and/or ``patterns``, and optionally ``about``
+(child, parent or household: whom the words always concern), ``perpetrator`` (child or adult),
+``cin_code`` (a stated sub-code), ``umbrella`` (a harm named with its causes counts once) and
+``only_negated`` (words worth recording only when denied: "no injuries seen"). Words with two
+neighbouring letters swapped ("appointmetns") are read as meant (``nlp.context.SwappedLetters``).
+
 This module also holds the small rule machinery the other CaseLens rule components share
 (``read_rules``, ``RuleMatcher``, ``sentence_spans``, ``person_mentions``).
 """
