@@ -14,7 +14,6 @@ import os
 import re
 import sys
 import tempfile
-import traceback
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -48,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Stopped.", file=sys.stderr)
         return 1
     except Exception as error:  # noqa: BLE001 - the last line of defence: say so, exit 1
-        log = _log_failure()
+        from services.logging_setup import record_failure
+
+        log = record_failure(error) or "stderr"
         print(
             f"CaseLens failed unexpectedly ({type(error).__name__}). "
             f"Details were written to {log}. Nothing was changed by the step that failed.",
@@ -381,28 +382,6 @@ def _start_logging() -> None:
         setup_logging(console=True)
     except OSError as exc:
         print(f"CaseLens could not open its log file ({exc.strerror}); carrying on without it.", file=sys.stderr)
-
-
-def _log_failure() -> Path | str:
-    """Write where an unexpected failure happened to the log folder; returns the log's path.
-
-    Only the exception's type and the stack (files, lines, functions) are logged, never its
-    message: a message can quote note text, and logs must never hold case data."""
-    error_type, _error, trace = sys.exc_info()
-    stack = "".join(traceback.format_list(traceback.extract_tb(trace)))
-    entry = f"--- {datetime.now().isoformat(timespec='seconds')} {getattr(error_type, '__name__', error_type)}\n{stack}\n"
-    try:
-        from services.paths import caselens_home
-
-        log_dir = caselens_home() / "logs"
-        log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        log = log_dir / "errors.log"
-        with open(log, "a", encoding="utf-8") as handle:
-            handle.write(entry)
-        return log
-    except OSError:
-        sys.stderr.write(entry)
-        return "stderr"
 
 
 if __name__ == "__main__":

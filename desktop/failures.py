@@ -7,28 +7,9 @@ message, which could quote note text: the same rule and file as the command line
 from __future__ import annotations
 
 import sys
-import traceback
-from datetime import datetime
-from pathlib import Path
 from types import TracebackType
 
-from services.paths import caselens_home
-
-
-def record_failure(error: BaseException) -> Path | None:
-    """Append the failure's type and stack to the error log; returns the log's path."""
-    stack = "".join(traceback.format_list(traceback.extract_tb(error.__traceback__)))
-    entry = f"--- {datetime.now().isoformat(timespec='seconds')} {type(error).__name__}\n{stack}\n"
-    try:
-        log_dir = caselens_home() / "logs"
-        log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        log = log_dir / "errors.log"
-        with open(log, "a", encoding="utf-8") as handle:
-            handle.write(entry)
-        return log
-    except OSError:
-        sys.stderr.write(entry)
-        return None
+from services.logging_setup import record_failure
 
 
 def install_error_hook() -> None:

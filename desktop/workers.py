@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from desktop.failures import record_failure
+from services.logging_setup import record_failure
 from errors import CaseLensError
 
 _synchronous = False

@@ -10,6 +10,8 @@ import logging
 import logging.handlers
 import os
 import sys
+import traceback
+from datetime import datetime
 from pathlib import Path
 
 from services.paths import caselens_home
@@ -54,3 +56,19 @@ def setup_logging(level: int = logging.INFO, *, console: bool = False) -> Path:
             logger.addHandler(new)
         logger.setLevel(level)
     return path
+
+
+def record_failure(error: BaseException) -> Path | None:
+    """Append an unexpected failure to ``CASELENS_HOME/logs/errors.log``; returns its path
+    (None when only stderr could take it). Only the exception's type and stack (files, lines,
+    functions) are written, never its message: a message can quote note text."""
+    stack = "".join(traceback.format_list(traceback.extract_tb(error.__traceback__)))
+    entry = f"--- {datetime.now().isoformat(timespec='seconds')} {type(error).__name__}\n{stack}\n"
+    try:
+        log = log_folder() / "errors.log"
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(entry)
+        return log
+    except OSError:
+        sys.stderr.write(entry)
+        return None

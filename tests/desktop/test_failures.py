@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from desktop import workers
-from desktop.failures import record_failure
+from services.logging_setup import record_failure
 
 
 NOTE_TEXT = "Mum said the note text must never reach a log"
