@@ -128,14 +128,22 @@ def run(case_path: Path | None, screenshot: Path | None = None, view: str = "sum
             return 1
         return 0
     window.show()
-    if case_path is not None:
-        if not window.open_path(Path(case_path)):
-            window.show_case(None)
-        else:
-            window.show_view(view if view != "summary" else settings.get("last_view"))
-    else:
-        _open_demo_in_background(window)
+    open_first(window, None if case_path is None else Path(case_path), view)
     return app.exec()
+
+
+def open_first(window: MainWindow, path: Path | None, view: str = "summary") -> None:
+    """What the app shows first: the case named, or, for an export file, a new case (through
+    the New case dialog) that it is imported into; the demo case when nothing is named."""
+    if path is None:
+        _open_demo_in_background(window)
+    elif path.suffix != ".caselens" and path.is_file():
+        window.show_case(None)
+        window.import_paths([path])
+    elif window.open_path(path):
+        window.show_view(view if view != "summary" else window.settings.get("last_view"))
+    else:
+        window.show_case(None)
 
 
 def _open_demo_in_background(window: MainWindow) -> None:

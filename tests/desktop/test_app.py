@@ -32,3 +32,24 @@ def test_an_encrypted_case_needs_caselens_passphrase(qapp, tmp_path, monkeypatch
     monkeypatch.setenv("CASELENS_PASSPHRASE", "correct horse")
     assert app.run(path, screenshot=tmp_path / "x.png") == 0
     assert Path(tmp_path / "x.png").exists()
+
+
+def test_an_export_file_named_at_start_is_imported_into_a_new_case(qtbot, synchronous_workers, tmp_path, monkeypatch):
+    from desktop.main_window import MainWindow
+    from desktop.settings import Settings
+
+    export = tmp_path / "notes.csv"
+    export.write_text("Date,Note\n12/03/2023,Home visit. Mum and Lily were at home.\n", encoding="utf-8")
+    window = MainWindow(Settings(), preload_language_model=False)
+    qtbot.addWidget(window)
+    imported: list[list[Path]] = []
+    monkeypatch.setattr(window, "import_paths", lambda files: imported.append(files))
+    app.open_first(window, export)
+    assert imported == [[export]]
+    assert window.case is None  # the New case dialog comes first, from import_paths
+
+
+def test_a_case_named_at_start_is_opened(window, small_case):
+    window.set_case(None)
+    app.open_first(window, small_case.path)
+    assert window.case is not None and window.case.path == small_case.path
