@@ -215,3 +215,52 @@ def test_negated_risks_are_written_many_ways():
     negated = {row["text"].split()[0].lower() for row in gold["risks"] if row["negated"]}
     assert len([row for row in gold["risks"] if row["negated"]]) >= 60
     assert {"no", "mum", "there"} <= negated and len(negated) >= 10
+
+
+@pytest.fixture(scope="module")
+def large_gold() -> dict:
+    return build_gold(build_case(notes=600, seed=7))
+
+
+def _templates() -> list[str]:
+    return [phrase.template for phrases in load_banks().phrases.values() for phrase in phrases]
+
+
+def test_a_strength_the_text_denies_is_a_negated_strength(large_gold):
+    """"Mum has not engaged with the parenting course" is an engagement strength, negated, as the
+    design's Contracts give strengths the same status flags as risks."""
+    negated = [row for row in large_gold["strengths"] if row["negated"]]
+    assert len(negated) >= 5
+    assert all(row["status"] == "negated" for row in negated)
+    assert any("has not engaged with the parenting course" in row["text"]
+               and row["category"] == "engagement_with_services" and row["experiencer"] == "subject"
+               for row in negated)
+
+
+def test_would_never_denies_a_behaviour_and_is_annotated_negated():
+    """"She would never leave the children alone" denies the concern: negated, never hypothetical."""
+    denials = [template for template in _templates() if "would never" in template]
+    assert len(denials) >= 2
+    for template in denials:
+        assert "st=neg" in template and "st=hyp" not in template, template
+
+
+def test_private_fostering_ruled_out_is_a_negated_privately_fostered_risk():
+    from services.corpus.compose import cin_code
+
+    mentions = [template for template in _templates() if "private fostering" in template.lower()]
+    assert mentions
+    for template in mentions:
+        assert "risk:privately_fostered" in template and "st=neg" in template, template
+    assert cin_code("privately_fostered", "sib_old", set()) == "8F"
+
+
+def test_a_school_exclusion_is_also_an_education_risk(large_gold):
+    """The exclusion itself is an education concern (the behaviour behind it is a risk of its own)."""
+    assert all("risk:education" in template for template in _templates() if "ev:school_exclusion" in template)
+    exclusions = [row for row in large_gold["events"] if row["type"] == "school_exclusion"]
+    assert exclusions
+    for event in exclusions:
+        assert any(risk["note_id"] == event["note_id"] and risk["category"] == "education"
+                   and risk["start"] <= event["start"] and event["end"] <= risk["end"]
+                   for risk in large_gold["risks"]), event["text"]
