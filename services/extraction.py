@@ -26,9 +26,12 @@ from services.progress import EtaClock, ProgressCallback, format_eta, report
 
 BATCH_SIZE = 25
 FIRST_BATCH = 4  # notes in the first committed batch, so the first events show within seconds
-# Below this many notes, starting worker processes (each loads the model, about a second of
-# CPU) costs more than it saves; twice as many when this process has its model loaded already.
-POOL_MIN_NOTES = 200
+# Below this many notes the job runs in this process. Measured on a 2-core machine shared with
+# other work (docs/performance.md): for 600 notes two workers took 8.0 s against 6.6 s here
+# (each worker pays ~2 s of CPU for imports and model load, and the second core was rarely
+# free); for 10,000 notes the pool halved the import (351 s against 754 s). Twice as many
+# when this process has its model loaded already (the app).
+POOL_MIN_NOTES = 1500
 MAX_WORKERS = 4
 # Set to a number of worker processes (2 or more) to run every job, however small, in the
 # pool: the offline test uses it to prove the multi-process mode opens no network socket.
