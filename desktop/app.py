@@ -80,6 +80,14 @@ def application() -> QApplication:
     return app
 
 
+def _has_display() -> bool:
+    """Whether Qt can open a window here (Linux without X11/Wayland cannot, unless told to draw
+    offscreen; other systems always have a screen)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run(case_path: Path | None, screenshot: Path | None = None, view: str = "summary") -> int:
     """Open the app on ``case_path`` (the demo case, or a start screen, when None).
 
@@ -89,6 +97,13 @@ def run(case_path: Path | None, screenshot: Path | None = None, view: str = "sum
     """
     if view not in {name for name, _title, _key in VIEWS}:
         print(f"Unknown view {view!r}: choose one of {', '.join(v[0] for v in VIEWS)}.", file=sys.stderr)
+        return 2
+    if screenshot is not None and QApplication.instance() is None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot never needs (or shows) a screen
+    elif screenshot is None and not _has_display():
+        print("CaseLens needs a desktop session to open its window, and none was found (no DISPLAY or "
+              "WAYLAND_DISPLAY). Run it from the desktop, or use a command such as `python main.py info` "
+              "or `gui --screenshot`.", file=sys.stderr)
         return 2
     app = application()
     if screenshot is None:

@@ -53,3 +53,25 @@ def test_a_case_named_at_start_is_opened(window, small_case):
     window.set_case(None)
     app.open_first(window, small_case.path)
     assert window.case is not None and window.case.path == small_case.path
+
+
+def _without_a_screen() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+
+
+def test_a_screenshot_needs_no_screen_and_the_window_says_when_there_is_none(small_case, tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    shot = tmp_path / "shot.png"
+    done = subprocess.run([sys.executable, str(root / "main.py"), "gui", str(small_case.path), "--screenshot", str(shot)],
+                          cwd=root, env=_without_a_screen(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-400:]
+    assert QImage(str(shot)).width() == 1400
+    done = subprocess.run([sys.executable, str(root / "main.py"), str(small_case.path)],
+                          cwd=root, env=_without_a_screen(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "needs a desktop session" in done.stderr and "Traceback" not in done.stderr
