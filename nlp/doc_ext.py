@@ -20,10 +20,13 @@ Offsets in every row are *character* offsets into ``doc.text`` (the note's canon
   the mentions taking part.
 - ``doc._.gap_evidence``: ``[(item, start, end), ...]`` checklist evidence, written by
   ``caselens_gaps``.
+- ``doc._.sentences``: the cache behind :func:`sentences`; read it through that function.
 """
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import bisect
+
+from spacy.tokens import Doc, Span
 
 _LIST_ATTRS = ("mentions", "dates", "risks", "strengths", "events", "gap_evidence")
 
@@ -35,6 +38,42 @@ def register() -> None:
     for name in _LIST_ATTRS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, getter=None, default=None)
+    if not Doc.has_extension("sentences"):
+        Doc.set_extension("sentences", default=None)
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences, or the whole doc as one sentence when nothing set boundaries.
+
+    ``doc.sents`` walks every token each time it is read, and the components ask for the
+    sentences many times per note, so the list is worked out once and kept on the doc. Only
+    the parser sets sentence boundaries, and it runs before every CaseLens component.
+    """
+    return _cached(doc)[0]
+
+
+def _cached(doc: Doc) -> tuple[list[Span], list[int]]:
+    """The sentences and their first token indices, worked out on first use."""
+    cached = doc._.sentences
+    if cached is None:
+        if doc.has_annotation("SENT_START"):
+            found = list(doc.sents)
+        else:
+            found = [doc[:]] if len(doc) else []
+        cached = (found, [sent.start for sent in found])
+        doc._.sentences = cached
+    return cached
+
+
+def sentence_of(span: Span) -> Span:
+    """The sentence holding the start of ``span`` (what ``span.sent`` gives), from the cache;
+    the whole doc when nothing set boundaries."""
+    doc = span.doc
+    if not doc.has_annotation("SENT_START"):
+        return doc[:]
+    found, starts = _cached(doc)
+    index = bisect.bisect_right(starts, span.start) - 1
+    return found[max(index, 0)]
 
 
 register()

@@ -33,6 +33,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component writes)
+from nlp.doc_ext import sentences
 
 PATTERNS_FILE = "entity_patterns.jsonl"
 HOUSEHOLD_CUES_FILE = "household_cues.tsv"
@@ -674,7 +675,7 @@ class EntityRecogniser:
     def _segments(doc: Doc) -> list[tuple[int, int]]:
         """Sentence character ranges, cut at line breaks too (notes are often lists of lines)."""
         if doc.has_annotation("SENT_START"):
-            bounds = [(sent.start_char, sent.end_char) for sent in doc.sents]
+            bounds = [(sent.start_char, sent.end_char) for sent in sentences(doc)]
         else:
             bounds = [(0, len(doc.text))]
         pieces = []

@@ -32,6 +32,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component writes)
+from nlp.doc_ext import sentence_of, sentences
 from nlp.context import SwappedLetters, assess_span, status_of
 
 RISK_CATEGORIES: tuple[str, ...] = (
@@ -152,9 +153,7 @@ class RuleMatcher:
 
 def sentence_spans(doc: Doc) -> list[Span]:
     """The doc's sentences, or the whole doc as one sentence when nothing set boundaries."""
-    if doc.has_annotation("SENT_START"):
-        return list(doc.sents)
-    return [doc[:]] if len(doc) else []
+    return list(sentences(doc))
 
 
 def person_mentions(doc: Doc) -> list[dict[str, Any]]:
@@ -392,7 +391,7 @@ def clause_of(span: Span) -> tuple[int, int]:
     sentence's edges or a clause boundary (";", ":", "but", a dash...). A worker reads the
     whole statement ("Mum has asthma and finds it hard to manage"), not only the keyword."""
     doc = span.doc
-    sentence = span.sent if doc.has_annotation("SENT_START") else doc[:]
+    sentence = sentence_of(span)
     start = span.start
     while start > sentence.start and not _is_boundary(doc[start - 1]):
         start -= 1
@@ -618,7 +617,7 @@ class RiskFinder:
         """The person mention the concern is about, who that is (child/parent/household), and
         the clause's actor and undergoer."""
         actor, undergoer = _roles(span, mentions)
-        sentence = span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
+        sentence = sentence_of(span)
         mention = actor.mention if actor is not None else None
         whom = whom_of_mention(mention) if mention else None
         if mention is None:
