@@ -44,7 +44,7 @@ from desktop import formatting, workers
 from desktop.audit_view import AuditDialog
 from desktop.chronology import ChronologyView, default_filters
 from desktop.curation import AddManualFact, SetCuratedValues
-from desktop.export_dialog import ExportDialog, export_word
+from desktop.export_dialog import ExportDialog, export_spreadsheet, export_word
 from desktop.gaps import GapsView
 from desktop.import_dialog import IMPORTABLE, ImportRun, describe_report
 from desktop.manual_facts import AddRiskDialog
@@ -509,8 +509,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.import_action = self._action(file_menu, "&Import case notes…", "Ctrl+I", self.choose_import,
                                           "Import export files (CSV, Excel, Word, PDF, text, HTML)")
-        self.export_action = self._action(file_menu, "&Export chronology to Word…", "Ctrl+E", self.export_to_word,
-                                          "Write the chronology as a Word document")
+        self.export_action = self._action(file_menu, "&Export chronology…", "Ctrl+E", self.export_to_word,
+                                          "Write the chronology as a Word document or CSV")
         self.passphrase_action = self._action(file_menu, "Encrypt / change &passphrase…", None,
                                               self.choose_passphrase, "Protect the case file with a passphrase")
         self.lock_action = self._action(file_menu, "&Lock case", "Ctrl+L", lambda: self.idle_lock.lock(),
@@ -926,32 +926,52 @@ class MainWindow(QMainWindow):
     # --- exporting --------------------------------------------------------------------------
 
     def export_to_word(self) -> None:
-        """Ask what to export and where, then write the Word document in the background."""
+        """Ask what to export and where, then write the Word document or CSV in the background."""
         if self.case is None:
             return
         view = self.chronology
         described = "; ".join(view.model.filters.describe(view.filter_bar.defaults))
-        dialog = ExportDialog(len(view.model.ids), len(view.selected_rows()), described, self)
+        dialog = ExportDialog(len(view.model.ids), len(view.selected_rows()), described, self,
+                              case=self.case, events_for=self.export_event_ids)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        suggested = Path(self.settings.get("last_folder") or Path.home()) / f"{self.case.path.stem} chronology.docx"
-        out, _ = QFileDialog.getSaveFileName(self, "Save the chronology", str(suggested), "Word documents (*.docx)")
+        suffix = "." + dialog.export_format()
+        suggested = Path(self.settings.get("last_folder") or Path.home()) / f"{self.case.path.stem} chronology{suffix}"
+        out, _ = QFileDialog.getSaveFileName(self, "Save the chronology", str(suggested), dialog.file_filter())
         if not out:
             return
-        out_path = Path(out if out.lower().endswith(".docx") else out + ".docx")
+        out_path = Path(out if out.lower().endswith(suffix) else out + suffix)
         self.settings.set("last_folder", str(out_path.parent))
         self.start_export(out_path, dialog.choice(), anonymise=dialog.anonymise.isChecked(),
-                          summary=dialog.summary.isChecked(), timeline=dialog.timeline.isChecked())
+                          summary=dialog.summary.isChecked(), timeline=dialog.timeline.isChecked(),
+                          export_format=dialog.export_format(), redactions=dialog.redactions())
+
+    def export_event_ids(self, choice: str) -> list[str] | None:
+        """The events ``choice`` means: exact ids for "filter" and "selection", None for all key events."""
+        if choice == "filter":
+            return list(self.chronology.model.ids)
+        if choice == "selection":
+            return [row["id"] for row in self.chronology.selected_rows()]
+        return None
 
     def start_export(self, out_path: Path, choice: str, *, anonymise: bool = False, summary: bool = True,
-                     timeline: bool = True) -> workers.Task:
-        """Export ``choice`` ("filter": the rows shown, "selection", or "key": all key events)."""
+                     timeline: bool = True, export_format: str = "docx",
+                     redactions: list[str] | None = None) -> workers.Task:
+        """Export ``choice`` ("filter": the rows shown, "selection", or "key": all key events)
+        as ``export_format`` ("docx" or "csv"), with the worker's ``redactions`` when anonymised."""
         assert self.case is not None
-        options: dict[str, Any] = {"anonymise": anonymise, "sections": set()}
-        if choice == "filter":
-            options["event_ids"] = list(self.chronology.model.ids)
-        elif choice == "selection":
-            options["event_ids"] = [row["id"] for row in self.chronology.selected_rows()]
+        options: dict[str, Any] = {"anonymise": anonymise, "redactions": list(redactions or ())}
+        event_ids = self.export_event_ids(choice)
+        if event_ids is not None:
+            options["event_ids"] = event_ids
+        if export_format == "csv":
+            self.statusBar().showMessage(f"Writing {out_path.name}…")
+            return workers.run_task(
+                export_spreadsheet, self.case.path, self.passphrase, out_path,
+                on_result=lambda result: self._export_done(out_path, result),
+                on_error=lambda error: self._export_failed(error), **options,
+            )
+        options["sections"] = set()
         if summary:
             options["sections"].add("summary")
         if timeline:
