@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources as package_resources
-from typing import Any, Iterable, Mapping, NamedTuple, Protocol, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
 
 from rapidfuzz import fuzz
 
@@ -246,10 +246,24 @@ class _Cluster:
     firsts: set[str] = field(default_factory=set)
     last: str | None = None
     collars: set[str] = field(default_factory=set)
+    # Initials ("ab") of the full names the cluster holds, so "A.B." finds "Amy Brown".
+    full_initials: set[str] = field(default_factory=set)
+    # The note dates the cluster's mentions come from, sorted, and the first offset it is
+    # mentioned at in each note: which holder of a role was seen last before a note, and
+    # which was named earlier in the same note, without walking every mention.
+    note_days: Mapping[str, str | None] = field(default_factory=dict)
+    days: list[str] = field(default_factory=list)
+    first_start: dict[str, int] = field(default_factory=dict)
 
     def add(self, mention: dict[str, Any], parts: NameParts | None = None) -> None:
         self.mentions.append(mention)
-        self.note_ids.add(mention["note_id"])
+        note_id = mention["note_id"]
+        if note_id not in self.note_ids:
+            self.note_ids.add(note_id)
+            bisect.insort(self.days, self.note_days.get(note_id) or "")
+        start = mention["start"]
+        if note_id not in self.first_start or start < self.first_start[note_id]:
+            self.first_start[note_id] = start
         age = mention.get("age")
         self.child_evidence = self.child_evidence or bool(mention.get("child")) or (age is not None and age < 18)
         for key in _TALLIED:
@@ -262,12 +276,21 @@ class _Cluster:
                 self.last = parts.last
             if parts.collar:
                 self.collars.add(parts.collar)
+            if parts.full:
+                self.full_initials.add((parts.first or "")[:1] + (parts.last or "")[:1])
 
     def take_all(self, other: "_Cluster") -> None:
         """Move every mention of ``other`` into this cluster."""
         for mention in other.mentions:
             self.add(mention)
         other.mentions, other.counts, other.note_ids, other.child_evidence = [], {}, set(), False
+        other.days, other.first_start = [], {}
+
+    def latest_day_before(self, day: str) -> str:
+        """The latest note date (``YYYY-MM-DD``) of the cluster's mentions on or before ``day``;
+        "" when there is none."""
+        index = bisect.bisect_right(self.days, day)
+        return self.days[index - 1] if index else ""
 
     def relabel(self, key: str, old: Any, new: Any) -> None:
         """Change ``key`` from ``old`` to ``new`` on every mention holding ``old``."""
@@ -362,6 +385,12 @@ class _Resolver:
         self.possessed: list[tuple[dict[str, Any], Mapping[str, Any]]] = []
         self.person_verbs = _person_verbs()
         self._mentions_by_note: dict[str, list[Mapping[str, Any]]] | None = None
+        # Named clusters by surname, first name, collar number and initials while mentions are
+        # being clustered (see _add_named), each keyed by id() in the order clusters were made.
+        self._named_by: dict[str, dict[str, dict[int, _Cluster]]] = {
+            "last": defaultdict(dict), "first": defaultdict(dict), "collar": defaultdict(dict),
+            "initials": defaultdict(dict)}
+        self._named_at: dict[int, int] = {}
 
     # -- ordering and sentences -------------------------------------------------------------
 
@@ -482,7 +511,7 @@ class _Resolver:
                 self._add_role_only(mention)
 
     def _new(self, clusters: list[_Cluster], key: str, hint: str) -> _Cluster:
-        cluster = _Cluster(key, hint)
+        cluster = _Cluster(key, hint, note_days=self.day)
         clusters.append(cluster)
         return cluster
 
@@ -501,25 +530,51 @@ class _Resolver:
             return False  # "FSW Megan" is not Megan the midwife, "Megan (HV)" not PC Megan Robinson
         return relationship in (None, "unknown") or cluster.relationship in ("unknown", relationship)
 
+    def _named_with(self, index: str, keys: Iterable[str]) -> list[_Cluster]:
+        """The named clusters filed under any of ``keys`` in ``index``, in the order they were
+        made (so ties are broken exactly as a scan of every cluster would break them)."""
+        found: dict[int, _Cluster] = {}
+        filed = self._named_by[index]
+        for key in keys:
+            found.update(filed.get(key, {}))
+        return sorted(found.values(), key=lambda c: self._named_at[id(c)])
+
+    def _named_like(self, index: str, same: Callable[[str, str], bool], value: str) -> list[_Cluster]:
+        """Clusters filed under a key that ``same(key, value)`` accepts: each distinct name is
+        compared once, not each cluster."""
+        return self._named_with(index, [key for key in self._named_by[index] if same(key, value)])
+
+    def _file_named(self, cluster: _Cluster) -> None:
+        """File ``cluster`` under its surname, first names, collar numbers and initials."""
+        self._named_at.setdefault(id(cluster), len(self._named_at))
+        keyed = (("last", [cluster.last] if cluster.last else []), ("first", cluster.firsts),
+                 ("collar", cluster.collars), ("initials", cluster.full_initials))
+        for index, keys in keyed:
+            for key in keys:
+                self._named_by[index][key][id(cluster)] = cluster
+
     def _add_named(self, mention: dict[str, Any], parts: NameParts) -> None:
+        """Put a named mention with the person it names, or start a new person. Candidates are
+        looked up by name (surname, first name, collar number, initials) rather than by comparing
+        with every person so far; the rules deciding a match are the same either way."""
         rules = self.names
         candidates: list[_Cluster]
         if parts.full:
-            candidates = [c for c in self.named if c.last and rules.same_last(c.last, parts.last or "")
-                          and any(rules.same_first(f, parts.first or "") for f in c.firsts)]
+            candidates = [c for c in self._named_like("last", rules.same_last, parts.last or "")
+                          if any(rules.same_first(f, parts.first or "") for f in c.firsts)]
         elif parts.collar:
-            candidates = [c for c in self.named if parts.collar in c.collars]
+            candidates = self._named_with("collar", [parts.collar])
             if not candidates and parts.last:
-                candidates = [c for c in self.named if c.professional and c.last and rules.same_last(c.last, parts.last)]
+                candidates = [c for c in self._named_like("last", rules.same_last, parts.last) if c.professional]
         elif parts.first:
             # "Chris" is Chris Fisher before he is Christine Kowalski
-            candidates = [c for c in self.named if parts.first in c.firsts] or \
-                [c for c in self.named if any(rules.same_first(f, parts.first) for f in c.firsts)]
+            candidates = self._named_with("first", [parts.first]) or \
+                self._named_like("first", rules.same_first, parts.first)
             if not candidates:  # a lone word may be a surname: "Chaudhry said..." for "Bridget Chaudhry"
-                candidates = [c for c in self.named if c.last == parts.first and not c.is_child]
+                candidates = [c for c in self._named_with("last", [parts.first]) if not c.is_child]
         elif parts.last:
-            candidates = [c for c in self.named if c.last and rules.same_last(c.last, parts.last)
-                          and _gender_ok(parts.title, c) and not c.is_child]
+            candidates = [c for c in self._named_like("last", rules.same_last, parts.last)
+                          if _gender_ok(parts.title, c) and not c.is_child]
             if parts.title in ("pc", "dc", "ps", "ds", "di", "dci", "wpc", "sgt", "sergeant", "constable",
                                "inspector", "det", "pcso", "dr", "doctor"):
                 candidates = [c for c in candidates if c.professional] or candidates
@@ -529,9 +584,7 @@ class _Resolver:
                 unknown = [c for c in candidates if c.relationship == "unknown"]
                 candidates = adults or unknown or candidates
         elif parts.initials:
-            candidates = [c for c in self.named if any(
-                (p.first or "")[:1] + (p.last or "")[:1] == parts.initials[:1] + parts.initials[-1:]
-                for p in c.parts if p.full)]
+            candidates = self._named_with("initials", [parts.initials[:1] + parts.initials[-1:]])
         else:
             candidates = []
         first_only = bool(parts.first and not parts.last)
@@ -549,11 +602,14 @@ class _Resolver:
             candidates.sort(key=lambda c: -len(c.mentions))
         if candidates:
             candidates[0].add(mention, parts)
+            self._file_named(candidates[0])
             return
         key = "name:" + (parts.full or (f"collar {parts.collar}" if parts.collar else None)
                          or (f"{parts.title or ''} {parts.last}".strip() if parts.last else None)
                          or parts.first or parts.initials or parts.text)
-        self._new(self.named, key, "named").add(mention, parts)
+        cluster = self._new(self.named, key, "named")
+        cluster.add(mention, parts)
+        self._file_named(cluster)
 
     # -- note authors ----------------------------------------------------------------------
 
@@ -712,16 +768,13 @@ class _Resolver:
             return None
         same_note = [c for c in holders if mention["note_id"] in c.notes]
         if same_note:
-            before = [c for c in same_note if any(m["note_id"] == mention["note_id"] and m["start"] < mention["start"]
-                                                   for m in c.mentions)]
+            note_id = mention["note_id"]
+            before = [c for c in same_note if c.first_start[note_id] < mention["start"]]
             return max(before or same_note, key=lambda c: len(c.mentions))
         if len(holders) == 1:
             return holders[0]
         day = self.day.get(mention["note_id"]) or ""
-        def latest_before(cluster: _Cluster) -> str:
-            days = [self.day.get(m["note_id"]) or "" for m in cluster.mentions]
-            return max((d for d in days if d <= day), default="")
-        return max(holders, key=lambda c: (latest_before(c), len(c.mentions)))
+        return max(holders, key=lambda c: (c.latest_day_before(day), len(c.mentions)))
 
     def merge_generic_agencies(self) -> None:
         """"The police" in a case whose notes name one force ("Northam Police") is that force;

@@ -468,3 +468,33 @@ def test_a_name_listed_with_the_child_in_several_notes_is_a_sibling():
     result = resolve_case(case.facts)
     assert person_of(result, freya)["relationship"] == "sibling"
     assert person_of(result, ms)["relationship"] != "sibling"
+
+
+def test_every_way_a_name_matched_still_matches_among_many_people():
+    """Candidates are looked up by name rather than compared with everyone: nicknames, first-name
+    prefixes, spelling slips, surnames, titles, initials and collar numbers still find the person
+    when many other people are already known."""
+    case = CaseBuilder()
+    others = " ".join(f"Person{chr(65 + i)} Family{chr(65 + i)}x was seen." for i in range(20))
+    case.note("n0", "2023-01-02", others)
+    for i in range(20):
+        words = f"Person{chr(65 + i)} Family{chr(65 + i)}x"
+        case.mention("n0", words, name=words, kind="family")
+    case.note("n1", "2023-01-05", "William Whitfield (uncle) visited. PC 4721 Daniel Okafor attended.")
+    case.note("n2", "2023-02-01", "Bill said Will had stayed. Mr Whitfiield rang. Whitfield agreed. W.W. signed. "
+                                  "Willia called. PC 4721 came back. Okafor said. Dan Okafor phoned.")
+    uncle = {"kind": "family", "relationship": "uncle", "role": "uncle"}
+    officer = {"kind": "professional", "role": "police officer"}
+    william = case.mention("n1", "William Whitfield", name="William Whitfield", **uncle)
+    daniel = case.mention("n1", "PC 4721 Daniel Okafor", name="PC 4721 Daniel Okafor", **officer)
+    same_as_william = [case.mention("n2", "Bill", name="Bill"), case.mention("n2", "Will", name="Will"),
+                       case.mention("n2", "Mr Whitfiield", name="Mr Whitfiield"),
+                       case.mention("n2", "Whitfield", name="Whitfield"),
+                       case.mention("n2", "W.W.", name="W.W."), case.mention("n2", "Willia", name="Willia")]
+    same_as_daniel = [case.mention("n2", "PC 4721", name="PC 4721", **officer),
+                      case.mention("n2", "Okafor", name="Okafor"),
+                      case.mention("n2", "Dan Okafor", name="Dan Okafor")]
+    result = resolve_case(case.facts)
+    assert {person_of(result, m)["id"] for m in same_as_william} == {person_of(result, william)["id"]}
+    assert {person_of(result, m)["id"] for m in same_as_daniel} == {person_of(result, daniel)["id"]}
+    assert person_of(result, william)["id"] != person_of(result, daniel)["id"]
