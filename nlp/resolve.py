@@ -254,9 +254,13 @@ class _Cluster:
     note_days: Mapping[str, str | None] = field(default_factory=dict)
     days: list[str] = field(default_factory=list)
     first_start: dict[str, int] = field(default_factory=dict)
+    # The relationship vote, asked for by every role word looking for its holder; forgotten
+    # whenever the tallies change.
+    known_relationship: str | None = None
 
     def add(self, mention: dict[str, Any], parts: NameParts | None = None) -> None:
         self.mentions.append(mention)
+        self.known_relationship = None
         note_id = mention["note_id"]
         if note_id not in self.note_ids:
             self.note_ids.add(note_id)
@@ -284,7 +288,7 @@ class _Cluster:
         for mention in other.mentions:
             self.add(mention)
         other.mentions, other.counts, other.note_ids, other.child_evidence = [], {}, set(), False
-        other.days, other.first_start = [], {}
+        other.days, other.first_start, other.known_relationship = [], {}, None
 
     def latest_day_before(self, day: str) -> str:
         """The latest note date (``YYYY-MM-DD``) of the cluster's mentions on or before ``day``;
@@ -297,6 +301,7 @@ class _Cluster:
         for mention in self.mentions:
             if mention.get(key) == old:
                 mention[key] = new
+                self.known_relationship = None
                 self.counts[key][old] -= 1
                 self.counts[key][new] += 1
 
@@ -320,7 +325,9 @@ class _Cluster:
 
     @property
     def relationship(self) -> str:
-        return self.top("relationship") or "unknown"
+        if self.known_relationship is None:
+            self.known_relationship = self.top("relationship") or "unknown"
+        return self.known_relationship
 
 
     @property
@@ -505,8 +512,18 @@ class _Resolver:
     def place_possessed(self) -> None:
         """Kinship words owned by a named person ("Lily's father", "Nathan is at his mum's"):
         the child's own relatives when that person is the subject child, else nobody's."""
+        # Only the possessed words themselves can join a named person during this loop, so every
+        # other possessor's person is looked up once; a possessed possessor is searched for.
+        moving = {mention["id"] for mention, _ in self.possessed}
+        named_of: dict[str, _Cluster] = {}
+        for cluster in self.named:
+            for row in cluster.mentions:
+                named_of.setdefault(row["id"], cluster)
         for mention, possessor in self.possessed:
-            holder = next((c for c in self.named if any(m["id"] == possessor["id"] for m in c.mentions)), None)
+            if possessor["id"] in moving:
+                holder = next((c for c in self.named if any(m["id"] == possessor["id"] for m in c.mentions)), None)
+            else:
+                holder = named_of.get(possessor["id"])
             if holder is not None and holder.subject:
                 self._add_role_only(mention)
 
