@@ -78,6 +78,8 @@ _SAME_NAME = 85
 _SAME_SURNAME = 90
 _SAME_AGENCY = 90
 _SAME_SUMMARY = 70
+# The steps resolve_case reports to its progress callback.
+RESOLVE_STEPS = 8
 # A note author who writes a professional role word in this share of their own notes (and in
 # at least _AUTHOR_ROLE_NOTES of them) is taken to hold that role ("FSW visit - routines work").
 _AUTHOR_ROLE_SHARE = 0.4
@@ -1291,17 +1293,28 @@ def _summarise_gaps(evidence: Iterable[Mapping[str, Any]] | None) -> list[dict[s
     return gaps.summarise_gaps([dict(row) for row in evidence])
 
 
-def resolve_case(rows: CaseRowsLike) -> Resolution:
+def resolve_case(rows: CaseRowsLike, progress: Callable[[int, int], None] | None = None) -> Resolution:
     """People, per-row updates (``person_id``, event ``people``/``duplicate_of``) and gaps for a
-    whole case. Deterministic: the same rows give the same people ids and updates."""
+    whole case. Deterministic: the same rows give the same people ids and updates.
+
+    ``progress``, when given, is called with ``(steps done, RESOLVE_STEPS)`` after each step,
+    ending with ``(RESOLVE_STEPS, RESOLVE_STEPS)``."""
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, RESOLVE_STEPS)
+
     resolver = _Resolver(rows)
     resolver.cluster()
+    step(1)
     subjects = resolver.find_subjects()
     resolver.place_possessed()
+    step(2)
     resolver.adopt_role_clusters()
     resolver.place_sideless_grandparents()
     resolver.merge_generic_agencies()
+    step(3)
     people = resolver.people(subjects)
+    step(4)
     subject_id = subjects[0].fixed_id if subjects else None
     of_mention = resolver.person_of_mention
 
@@ -1318,11 +1331,14 @@ def resolve_case(rows: CaseRowsLike) -> Resolution:
         else:
             pid = None
         updates["mentions"][mention["id"]] = {"person_id": pid}
+    step(5)
     for table, concerns in (("risks", rows.risks), ("strengths", rows.strengths)):
         for concern in concerns:
             updates[table][concern["id"]] = {
                 "person_id": resolver.person_for_concern(concern, mentions_by_note, subject_id)}
+    step(6)
     duplicates = find_duplicate_events(rows.events, resolver.day)
+    step(7)
     for event in rows.events:
         inside = event.get("participants")
         if not inside:
@@ -1335,4 +1351,5 @@ def resolve_case(rows: CaseRowsLike) -> Resolution:
                 people_ids.append(pid)
         updates["events"][event["id"]] = {"people": people_ids, "duplicate_of": duplicates.get(event["id"])}
     gaps = _summarise_gaps(getattr(rows, "gap_evidence", None))
+    step(8)
     return Resolution(people, updates, gaps)

@@ -498,3 +498,15 @@ def test_every_way_a_name_matched_still_matches_among_many_people():
     assert {person_of(result, m)["id"] for m in same_as_william} == {person_of(result, william)["id"]}
     assert {person_of(result, m)["id"] for m in same_as_daniel} == {person_of(result, daniel)["id"]}
     assert person_of(result, william)["id"] != person_of(result, daniel)["id"]
+
+
+def test_resolution_reports_its_progress_to_the_end():
+    case = CaseBuilder()
+    case.note("n1", "2023-01-05", "Mum (Sarah Jones) was seen.")
+    case.mention("n1", "Sarah Jones", **mother("Sarah Jones"))
+    steps: list[tuple[int, int]] = []
+    quiet = resolve_case(case.facts)
+    reported = resolve_case(case.facts, progress=lambda done, total: steps.append((done, total)))
+    assert reported == quiet
+    assert [done for done, _ in steps] == sorted(done for done, _ in steps)
+    assert steps[-1][0] == steps[-1][1] and len(steps) == steps[-1][1]
