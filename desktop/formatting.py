@@ -92,20 +92,6 @@ STATUS_LABELS: dict[str, str] = {
     "uncertain": "Uncertain",
 }
 
-EVENT_STRENGTH_LABELS: dict[str, str] = {
-    "family_support": "Support from family",
-    "engagement_with_services": "Engagement with services",
-    "school_attendance": "School attendance",
-    "parenting_capacity": "Parenting capacity",
-    "child_wellbeing": "Child's wellbeing",
-    "stable_housing": "Stable housing",
-    "employment": "Employment",
-    "recovery": "Recovery",
-    "safety_plan": "Safety plan",
-    "community_support": "Community support",
-    "other": "Other strength",
-}
-
 STATUS_LABELS: dict[str, str] = {**STATUS_LABELS, "hypothetical": "Planned"}
 
 SIGNIFICANCE_LABELS: dict[int, str] = {0: "Routine", 1: "Minor", 2: "Significant", 3: "Critical"}
