@@ -92,8 +92,6 @@ STATUS_LABELS: dict[str, str] = {
     "uncertain": "Uncertain",
 }
 
-STATUS_LABELS: dict[str, str] = {**STATUS_LABELS, "hypothetical": "Planned"}
-
 SIGNIFICANCE_LABELS: dict[int, str] = {0: "Routine", 1: "Minor", 2: "Significant", 3: "Critical"}
 
 RELATIONSHIP_LABELS: dict[str, str] = {
