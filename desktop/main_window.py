@@ -231,26 +231,13 @@ class NewCaseDialog(QDialog):
         where.addWidget(browse)
         self.encrypt = QCheckBox("Encrypt the case file (recommended)")
         self.encrypt.setChecked(True)
-        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.confirm = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.encrypt.toggled.connect(self.passphrase.setEnabled)
-        self.encrypt.toggled.connect(self.confirm.setEnabled)
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #a4262c")
         form = QFormLayout()
         form.addRow("Save as", where)
         form.addRow("", self.encrypt)
-        form.addRow("Passphrase", self.passphrase)
-        form.addRow("Repeat it", self.confirm)
-        form.addRow("", StrengthHint(self.passphrase))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("Without the passphrase nobody, including you, can open an encrypted case."))
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.passphrase, self.confirm, self.message = _passphrase_form(
+            self, form, "Passphrase", "Without the passphrase nobody, including you, can open an encrypted case.")
+        self.encrypt.toggled.connect(self.passphrase.setEnabled)
+        self.encrypt.toggled.connect(self.confirm.setEnabled)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New case", self.path.text(), CASE_FILTER)
@@ -263,10 +250,8 @@ class NewCaseDialog(QDialog):
             self.message.setText("Choose where to save the case.")
         elif path.exists():
             self.message.setText("A file with that name already exists: choose another name.")
-        elif self.encrypt.isChecked() and len(self.passphrase.text()) < 8:
-            self.message.setText("Use a passphrase of at least 8 characters.")
-        elif self.encrypt.isChecked() and self.passphrase.text() != self.confirm.text():
-            self.message.setText("The two passphrases differ.")
+        elif self.encrypt.isChecked() and _passphrase_problem(self.passphrase, self.confirm):
+            self.message.setText(_passphrase_problem(self.passphrase, self.confirm))
         else:
             self.accept()
 
@@ -283,30 +268,47 @@ class PassphraseDialog(QDialog):
     def __init__(self, encrypted: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Change passphrase" if encrypted else "Encrypt this case")
-        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.confirm = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #a4262c")
-        form = QFormLayout()
-        form.addRow("New passphrase", self.passphrase)
-        form.addRow("Repeat it", self.confirm)
-        form.addRow("", StrengthHint(self.passphrase))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("Without the passphrase nobody, including you, can open the case."))
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.passphrase, self.confirm, self.message = _passphrase_form(
+            self, QFormLayout(), "New passphrase", "Without the passphrase nobody, including you, can open the case.")
 
     def _check(self) -> None:
-        if len(self.passphrase.text()) < 8:
-            self.message.setText("Use a passphrase of at least 8 characters.")
-        elif self.passphrase.text() != self.confirm.text():
-            self.message.setText("The two passphrases differ.")
+        problem = _passphrase_problem(self.passphrase, self.confirm)
+        if problem:
+            self.message.setText(problem)
         else:
             self.accept()
+
+
+def _passphrase_form(dialog: QDialog, form: QFormLayout, label: str,
+                     warning: str) -> tuple[QLineEdit, QLineEdit, QLabel]:
+    """Lay out ``dialog``: ``form`` plus a passphrase typed twice with strength guidance, the
+    warning, a line for problems and OK/Cancel (OK calls ``dialog._check``). Returns the two
+    passphrase fields and the problem line."""
+    passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+    confirm = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+    message = QLabel()
+    message.setStyleSheet("color: #a4262c")
+    form.addRow(label, passphrase)
+    form.addRow("Repeat it", confirm)
+    form.addRow("", StrengthHint(passphrase))
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog._check)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(QLabel(warning))
+    layout.addWidget(message)
+    layout.addWidget(buttons)
+    return passphrase, confirm, message
+
+
+def _passphrase_problem(passphrase: QLineEdit, confirm: QLineEdit) -> str | None:
+    """What is wrong with a new passphrase typed twice, in plain words; None when it will do."""
+    if len(passphrase.text()) < 8:
+        return "Use a passphrase of at least 8 characters."
+    if passphrase.text() != confirm.text():
+        return "The two passphrases differ."
+    return None
 
 
 class SubjectDialog(QDialog):
