@@ -45,6 +45,8 @@ from pathlib import Path
 from spacy.tokens import Doc
 from spacy.util import get_package_path
 
+from nlp.doc_ext import doc_text
+
 RULES_FILE = "context_rules.jsonl"
 
 NEGATED = "NEGATED"
@@ -465,7 +467,7 @@ def assess_span(doc: Doc, start_char: int, end_char: int) -> dict[str, object]:
     not from the parser: the small model cuts case-note headings ("DA:") into sentences of
     their own, which would hide "DA: mum says she has had no contact" from its negation.
     """
-    return assess(doc.text, start_char, end_char)
+    return assess(doc_text(doc), start_char, end_char)
 
 
 def status_of(flags: Mapping[str, object]) -> str:

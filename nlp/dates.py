@@ -265,7 +265,7 @@ class DateFinder:
 
     # spaCy component protocol ------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        doc._.dates = self.find(doc.text, doc._.note_date)
+        doc._.dates = self.find(doc_ext.doc_text(doc), doc._.note_date)
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:

@@ -33,7 +33,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component writes)
-from nlp.doc_ext import sentences
+from nlp.doc_ext import doc_text, sentences
 
 PATTERNS_FILE = "entity_patterns.jsonl"
 HOUSEHOLD_CUES_FILE = "household_cues.tsv"
@@ -677,10 +677,10 @@ class EntityRecogniser:
         if doc.has_annotation("SENT_START"):
             bounds = [(sent.start_char, sent.end_char) for sent in sentences(doc)]
         else:
-            bounds = [(0, len(doc.text))]
+            bounds = [(0, len(doc_text(doc)))]
         pieces = []
         for start, end in bounds:
-            for line in re.finditer(r"[^\n]+", doc.text[start:end]):
+            for line in re.finditer(r"[^\n]+", doc_text(doc)[start:end]):
                 pieces.append((start + line.start(), start + line.end()))
         return pieces
 
@@ -691,13 +691,13 @@ class EntityRecogniser:
             return next(((s, e) for s, e in segments if s <= offset < e), None)
 
         people = [row for row in rows if row["kind"] != "agency" and not row["group"]]
-        for detail in find_birth_details(doc.text, doc._.note_date):
+        for detail in find_birth_details(doc_text(doc), doc._.note_date):
             segment = segment_of(detail.start)
             if segment is None:
                 continue
             before = [r for r in people if segment[0] <= r["start"] and r["end"] <= detail.start]
-            if detail.age is not None and doc.text[detail.start] == "(":
-                before = [r for r in before if not doc.text[r["end"]:detail.start].strip()]
+            if detail.age is not None and doc_text(doc)[detail.start] == "(":
+                before = [r for r in before if not doc_text(doc)[r["end"]:detail.start].strip()]
             elif detail.age is not None:
                 before = [r for r in before if detail.start - r["end"] <= 40]
             if not before:
@@ -712,7 +712,7 @@ class EntityRecogniser:
                     target["child"] = target["child"] or detail.age < 18
 
         contactable = [row for row in rows if row["kind"] in ("professional", "agency")]
-        for start, _end, kind, value in find_contacts(doc.text):
+        for start, _end, kind, value in find_contacts(doc_text(doc)):
             segment = segment_of(start)
             if segment is None:
                 continue
@@ -739,7 +739,7 @@ class EntityRecogniser:
                     partner[key] = row[key] = sorted(set(partner[key]) | set(row[key]))
 
         family = [row for row in rows if row["kind"] in ("family", "other") and not row["group"]]
-        lower = doc.text.lower()
+        lower = doc_text(doc).lower()
         for start, end in segments:
             for cue in self.household_cues:
                 for match in cue.regex.finditer(lower, start, end):

@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component writes)
+from nlp.doc_ext import doc_text
 from nlp.context import assess_span, status_of
 from nlp.risks import RuleMatcher, person_mentions, read_rules, resource_text, sentence_spans, write_rules
 
@@ -199,7 +200,7 @@ class EventFinder:
             "type": event_type,
             "plan_kind": plan_kind,
             "stage": stage,
-            "summary": clean_summary(doc.text[start:end]),
+            "summary": clean_summary(doc_text(doc)[start:end]),
             "significance": significance,
             "confidence": 0.9 if rule.get("priority", 0) >= 80 else 0.75 if rule.get("priority", 0) >= 50 else 0.6,
             "status": status_of(flags),
@@ -226,13 +227,13 @@ def _event_date(doc: Doc, start: int, end: int, trigger_end: int) -> dict[str, A
     for mention in doc._.dates or []:
         if not (start <= mention.start and mention.end <= end) or mention.value is None:
             continue
-        if mention.start >= trigger_end and _REFERS_BACK.search(doc.text[trigger_end: mention.start]):
+        if mention.start >= trigger_end and _REFERS_BACK.search(doc_text(doc)[trigger_end: mention.start]):
             continue
-        if _NOT_EVENT_DATE.search(doc.text[max(start, mention.start - 16): mention.start]):
+        if _NOT_EVENT_DATE.search(doc_text(doc)[max(start, mention.start - 16): mention.start]):
             continue
-        if doc.text[mention.start - 1: mention.start] == "(" and doc.text[mention.end: mention.end + 1] == ")":
+        if doc_text(doc)[mention.start - 1: mention.start] == "(" and doc_text(doc)[mention.end: mention.end + 1] == ")":
             continue  # "Amelia (26/06/2011)": a date of birth after a name
-        written = doc.text[mention.start: mention.end]
+        written = doc_text(doc)[mention.start: mention.end]
         relative = not re.search(r"\d", written) and (
             bool(_RELATIVE.search(written)) or not _HAS_DIGIT_OR_MONTH.search(written)
         )

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import nlp.doc_ext  # noqa: F401  (registers the Doc extensions read here)
+from nlp.doc_ext import doc_text  # (importing it registers the Doc extensions read here)
 from nlp.ids import fact_id
 
 FLAGS = ("negated", "hypothetical", "uncertain", "historical")  # the contracted status precedence
@@ -158,7 +158,7 @@ def _event_row(note_id: str, doc: Doc, event: dict[str, Any], mention_ids: dict[
         "date": event.get("date"), "precision": event.get("precision"),
         "approximate": bool(event.get("approximate", False)), "date_source": event.get("date_source"),
         "type": kind, "plan_kind": event.get("plan_kind"), "stage": event.get("stage"),
-        "summary": event.get("summary") or doc.text[start:end].strip(),
+        "summary": event.get("summary") or doc_text(doc)[start:end].strip(),
         "significance": int(event.get("significance", 1)), "confidence": event.get("confidence"),
         "status": event.get("status") or "current", "people": [], "location": event.get("location"),
         "impact": None, "action": None, "reviewed": False, "hidden": False, "duplicate_of": None,
@@ -180,7 +180,7 @@ def _concern_row(note_id: str, doc: Doc, kind: str, concern: dict[str, Any],
     category = concern.get("category") or "other"
     row: dict[str, Any] = {
         "id": fact_id(note_id, f"{kind}:{category}", start, end), "note_id": note_id,
-        "start": start, "end": end, "text": concern.get("text") or doc.text[start:end],
+        "start": start, "end": end, "text": concern.get("text") or doc_text(doc)[start:end],
         "category": category, "cin_code": concern.get("cin_code"),
     }
     for flag in FLAGS:

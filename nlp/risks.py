@@ -32,7 +32,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component writes)
-from nlp.doc_ext import sentence_of, sentences
+from nlp.doc_ext import doc_text, sentence_of, sentences
 from nlp.context import SwappedLetters, assess_span, status_of
 
 RISK_CATEGORIES: tuple[str, ...] = (
@@ -421,7 +421,7 @@ def _one_per_clause(doc: Doc, rows: list[tuple[Span, dict[str, Any]]]) -> list[d
         if key in seen:
             continue
         seen.add(key)
-        kept.append({**row, "start": start, "end": end, "text": doc.text[start:end]})
+        kept.append({**row, "start": start, "end": end, "text": doc_text(doc)[start:end]})
     return kept
 
 
@@ -438,10 +438,10 @@ def _join_dashed(doc: Doc, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if (
             previous is not None
             and all(previous.get(key) == row.get(key) for key in _FLAG_KEYS)
-            and doc.text[previous["end"]: row["start"]].strip() in ("-", "\u2013", "\u2014")
+            and doc_text(doc)[previous["end"]: row["start"]].strip() in ("-", "\u2013", "\u2014")
         ):
             previous["end"] = row["end"]
-            previous["text"] = doc.text[previous["start"]: row["end"]]
+            previous["text"] = doc_text(doc)[previous["start"]: row["end"]]
             if previous.get("person_start") is None:
                 previous["person_start"], previous["person_end"] = row.get("person_start"), row.get("person_end")
             continue
@@ -552,7 +552,7 @@ class RiskFinder:
         alike so spans carry over by token index; None when nothing needs correcting."""
         if not any(token.lower_ in self._spelling for token in doc if len(token) >= 4):
             return None
-        fixed = self._make_doc(self._spelling.fix(doc.text))
+        fixed = self._make_doc(self._spelling.fix(doc_text(doc)))
         if [len(t) for t in fixed] != [len(t) for t in doc]:
             return None
         return fixed
