@@ -4,7 +4,10 @@ The statistical model runs once per note (tokens, tags, dependency parse, named 
 CaseLens component after it is rules over that analysis, which keeps a 600-note case within
 seconds. The lemmatizer is excluded: no CaseLens component reads lemmas (rules match on the
 lower-cased text), and leaving it out saves about a fifth of the model's time. The parser stays:
-the risk and event components read dependencies, and every component reads sentences.
+the risk and event components read dependencies, and every component reads sentences. The
+model's ``attribute_ruler`` is replaced by ``caselens_pos`` (``nlp.pos``), which sets the same
+parts of speech from the same patterns seven times faster and leaves out the morphology no
+component reads.
 """
 from __future__ import annotations
 
@@ -57,8 +60,11 @@ def build_pipeline() -> Language:
     """A fresh pipeline: the base model without unused components, plus CaseLens components."""
     import spacy
 
+    from nlp.pos import replace_ruler
+
     importlib.import_module("nlp.doc_ext")  # registers the Doc extensions before any component runs
     pipeline = spacy.load(BASE_MODEL, exclude=list(EXCLUDED))
+    replace_ruler(pipeline)
     for factory in available_components():
         pipeline.add_pipe(factory)
     return pipeline
