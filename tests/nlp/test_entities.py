@@ -257,3 +257,30 @@ def test_a_police_title_without_a_number_names_an_officer(blank):
     found = mentions(blank, "Attendees: PC Megan Robinson and DS Patel.")
     assert found["PC Megan Robinson"]["role"] == "police officer"
     assert found["DS Patel"]["kind"] == "professional"
+
+
+WINDOW_TEXT = (
+    "Home visit. The flat was cold and there was little food in the cupboards; mum said the "
+    "boiler has been broken for two weeks. Summer was in pyjamas watching TV. Later Summer "
+    "Hamilton said she wants to see Nathan Hamilton more. Spoke to Mrs Okafor (DSL) at Hillside "
+    "Primary School on 3 March. Nothing else of note was seen or said during the visit today."
+)
+
+
+def test_names_from_the_model_run_around_possible_names_match_the_whole_note(nlp, monkeypatch):
+    windowed = nlp(WINDOW_TEXT)
+    component = nlp.get_pipe("caselens_entities")
+    monkeypatch.setattr(component, "_name_windows", lambda doc: [(0, len(doc))])
+    whole = nlp(WINDOW_TEXT)
+    assert [(m["text"], m["kind"], m["name"]) for m in windowed._.mentions] == \
+        [(m["text"], m["kind"], m["name"]) for m in whole._.mentions]
+    assert {"Nathan Hamilton", "Mrs Okafor", "Hillside Primary School"} <= {m["text"] for m in windowed._.mentions}
+
+
+def test_the_model_reads_only_the_words_around_possible_names(nlp):
+    doc = nlp(WINDOW_TEXT)
+    windows = nlp.get_pipe("caselens_entities")._name_windows(doc)
+    covered = sum(end - start for start, end in windows)
+    assert 0 < covered < len(doc)
+    first_sentence = next(iter(doc.sents))
+    assert not any(start < first_sentence.end - 6 for start, _end in windows)
