@@ -24,7 +24,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources as package_resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -35,11 +34,11 @@ from spacy.util import minibatch
 
 import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component writes)
 from nlp.doc_ext import doc_text, sentences
+from nlp.wordlists import PERSON_VERBS_FILE, EntityRulesError, default_word_list, parse_word_list, resource_text
 
 PATTERNS_FILE = "entity_patterns.jsonl"
 HOUSEHOLD_CUES_FILE = "household_cues.tsv"
 NOT_NAMES_FILE = "not_names.txt"
-PERSON_VERBS_FILE = "person_verbs.txt"
 
 KINDS = ("family", "professional", "agency", "other")
 RELATIONSHIPS = (
@@ -84,10 +83,6 @@ _AGE = re.compile(
     r"|\b(?P<yrs>\d{1,2})\s*yrs\b")
 _PHONE = re.compile(r"(?<![\d+])(?:\+44\s?\(?0?\)?\s?|0)(?:\d[\s\-]?){9,10}(?!\d)")
 _EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
-
-
-class EntityRulesError(ValueError):
-    """The entity rules (a data file under ``resources/``) are malformed."""
 
 
 @dataclass(frozen=True)
@@ -182,35 +177,12 @@ def parse_household_cues(text: str, source: str = HOUSEHOLD_CUES_FILE) -> list[H
     return cues
 
 
-def _resource_text(name: str) -> str:
-    return package_resources.files("resources").joinpath(name).read_text(encoding="utf-8")
-
-
 def default_patterns() -> list[EntityPattern]:
-    return parse_patterns(_resource_text(PATTERNS_FILE))
+    return parse_patterns(resource_text(PATTERNS_FILE))
 
 
 def default_household_cues() -> list[HouseholdCue]:
-    return parse_household_cues(_resource_text(HOUSEHOLD_CUES_FILE))
-
-
-def parse_word_list(text: str, source: str) -> frozenset[str]:
-    """A word list (``not_names.txt``: capitalised words that are never part of a name, such
-    as "Email", "Flat", "Monday"; ``person_verbs.txt``: words after a name that show it is a
-    person): one lower-case word a line; ``#`` starts a comment line."""
-    words = set()
-    for number, line in enumerate(text.splitlines(), start=1):
-        word = line.strip()
-        if not word or word.startswith("#"):
-            continue
-        if not re.fullmatch(r"[a-z][a-z'\-]*", word):
-            raise EntityRulesError(f"{source} line {number}: {word!r} is not one lower-case word")
-        words.add(word)
-    return frozenset(words)
-
-
-def default_word_list(name: str) -> frozenset[str]:
-    return parse_word_list(_resource_text(name), name)
+    return parse_household_cues(resource_text(HOUSEHOLD_CUES_FILE))
 
 
 def _cues_text(cues: Sequence[HouseholdCue]) -> str:

@@ -6,7 +6,8 @@ place" or "a safety plan will be drawn up" leave the gap open, so negated, hypot
 uncertain matches are not evidence, except for items whose question a negative answers
 ("there are no other children in the household" answers "are there other children?").
 
-``summarise_gaps`` turns the evidence of every note into the case's answer for each item.
+``nlp.checklist.summarise_gaps`` turns the evidence of every note into the case's answer for each
+item (re-exported here).
 """
 from __future__ import annotations
 
@@ -19,14 +20,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component writes)
+from nlp.checklist import GAP_ITEMS, summarise_gaps  # noqa: F401  (part of this module's interface)
 from nlp.context import assess_span
 from nlp.risks import RuleMatcher, read_rules, resource_text, write_rules
 
 GAPS_FILE = "gaps.jsonl"
-GAP_ITEMS: tuple[str, ...] = (
-    "marac_status", "idva", "safety_plan", "perpetrator_address", "school_attendance", "gp",
-    "health_visitor", "child_views", "ethnicity_language", "other_children",
-)
 _KEYS = {"item", "label", "question", "phrases", "patterns", "negation_answers", "comment"}
 
 
@@ -70,25 +68,6 @@ def load_checklist() -> list[GapItem]:
     by_item = {rule["item"]: rule for rule in _default_rules()}
     return [
         GapItem(item, by_item[item]["label"], by_item[item]["question"], bool(by_item[item].get("negation_answers")))
-        for item in GAP_ITEMS
-    ]
-
-
-def summarise_gaps(evidence_rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The case's answer for every checklist item: ``{"item", "found", "evidence"}`` with
-    evidence ``[{"note_id", "start", "end"}]`` in note and text order, duplicates dropped.
-    Items without evidence come back with ``found`` False and an empty list."""
-    evidence: dict[str, set[tuple[str, int, int]]] = {item: set() for item in GAP_ITEMS}
-    for row in evidence_rows:
-        if row["item"] not in evidence:
-            raise ValueError(f"unknown checklist item {row['item']!r}")
-        evidence[row["item"]].add((row["note_id"], int(row["start"]), int(row["end"])))
-    return [
-        {
-            "item": item,
-            "found": bool(evidence[item]),
-            "evidence": [{"note_id": n, "start": s, "end": e} for n, s, e in sorted(evidence[item])],
-        }
         for item in GAP_ITEMS
     ]
 

@@ -23,25 +23,25 @@ Runs once the whole case has been extracted (``nlp.extract``), over the stored r
    sentence, else the subject. Events get ``people`` from their participants.
 4. **Repeated events**: the same event (same type and date, similar summary) recorded in several
    notes is kept once: the earliest note's row is primary, the others get ``duplicate_of``.
-5. **Gaps** via ``nlp.gaps.summarise_gaps`` when gap evidence is given.
+5. **Gaps** via ``nlp.checklist.summarise_gaps`` when gap evidence is given.
 """
 from __future__ import annotations
 
 import bisect
 import csv
-import importlib
 import io
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from importlib import resources as package_resources
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
 
 from rapidfuzz import fuzz
 
+from nlp.checklist import summarise_gaps
 from nlp.ids import person_id
+from nlp.wordlists import PERSON_VERBS_FILE, default_word_list, resource_text
 
 NICKNAMES_FILE = "nicknames.tsv"
 
@@ -192,7 +192,7 @@ def parse_name(name: str | None, mention_text: str = "") -> NameParts | None:
 def load_nicknames(text: str | None = None) -> dict[str, set[str]]:
     """name → every name it may be written as (including itself), from ``nicknames.tsv``."""
     if text is None:
-        text = package_resources.files("resources").joinpath(NICKNAMES_FILE).read_text(encoding="utf-8")
+        text = resource_text(NICKNAMES_FILE)
     reader = csv.DictReader(io.StringIO(text), delimiter="\t")
     if reader.fieldnames != ["name", "nicknames"]:
         raise ValueError(f"{NICKNAMES_FILE}: columns must be name, nicknames")
@@ -1215,8 +1215,6 @@ class _Resolver:
 
 @lru_cache(maxsize=1)
 def _person_verbs() -> frozenset[str]:
-    from nlp.entities import PERSON_VERBS_FILE, default_word_list
-
     return default_word_list(PERSON_VERBS_FILE)
 
 
@@ -1284,13 +1282,7 @@ def find_duplicate_events(events: Sequence[Mapping[str, Any]], note_day: Mapping
 def _summarise_gaps(evidence: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
     if evidence is None:
         return []
-    try:
-        gaps = importlib.import_module("nlp.gaps")
-    except ModuleNotFoundError as error:
-        if not (error.name or "").startswith("nlp."):
-            raise
-        return []
-    return gaps.summarise_gaps([dict(row) for row in evidence])
+    return summarise_gaps([dict(row) for row in evidence])
 
 
 def resolve_case(rows: CaseRowsLike, progress: Callable[[int, int], None] | None = None) -> Resolution:

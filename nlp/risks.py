@@ -21,7 +21,6 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from importlib import resources as package_resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -34,6 +33,7 @@ from spacy.vocab import Vocab
 import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component writes)
 from nlp.doc_ext import doc_text, sentence_of, sentences
 from nlp.context import SwappedLetters, assess_span, status_of
+from nlp.wordlists import resource_text
 
 RISK_CATEGORIES: tuple[str, ...] = (
     "alcohol_misuse", "drug_misuse", "domestic_abuse", "mental_health", "learning_disability",
@@ -63,11 +63,6 @@ _STRENGTH_KEYS = _MATCH_KEYS | {"category", "comment"}
 # --------------------------------------------------------------------------------------------
 # Rules as data
 # --------------------------------------------------------------------------------------------
-
-def resource_text(name: str) -> str:
-    """The text of one file under ``resources/``."""
-    return package_resources.files("resources").joinpath(name).read_text(encoding="utf-8")
-
 
 def read_rules(
     text: str,
