@@ -26,12 +26,14 @@ from services.progress import EtaClock, ProgressCallback, format_eta, report
 
 BATCH_SIZE = 25
 FIRST_BATCH = 4  # notes in the first committed batch, so the first events show within seconds
-# Below this many notes the job runs in this process. Measured on a 2-core machine shared with
-# other work (docs/performance.md): for 600 notes two workers took 8.0 s against 6.6 s here
-# (each worker pays ~2 s of CPU for imports and model load, and the second core was rarely
-# free); for 10,000 notes the pool halved the import (351 s against 754 s). Twice as many
-# when this process has its model loaded already (the app).
-POOL_MIN_NOTES = 1500
+# Below this many notes the job runs in this process. Workers are forked from a forkserver that
+# loaded the model once (``prepare_workers``), so a pool costs one model load, on the other core,
+# while this process reads and stores the export: worth it from a few batches on (600 notes:
+# 3.9 s against 6.5 s in one process, docs/performance.md). Where there is no forkserver
+# (Windows), each spawned worker loads its own model, which pays only for long jobs. Twice as
+# many when this process has its model loaded already (the app).
+POOL_MIN_NOTES = 200
+SPAWN_POOL_MIN_NOTES = 1500
 MAX_WORKERS = 4
 # Set to a number of worker processes (2 or more) to run every job, however small, in the
 # pool: the offline test uses it to prove the multi-process mode opens no network socket.
@@ -117,15 +119,28 @@ class SpacyExtractor:
     and model (``nlp.pipeline.pipeline_version``): notes already extracted under it are not
     extracted again."""
 
-    def __init__(self, *, workers: int | None = None, pool_min_notes: int = POOL_MIN_NOTES) -> None:
+    def __init__(self, *, workers: int | None = None, pool_min_notes: int | None = None) -> None:
         from nlp.pipeline import pipeline_version
 
         forced = os.environ.get(FORCE_WORKERS_ENV, "").strip()
         if forced.isdigit() and int(forced) > 1:
             workers, pool_min_notes = int(forced), 0
         self.workers = available_cores() if workers is None else max(1, workers)
+        if pool_min_notes is None:
+            pool_min_notes = POOL_MIN_NOTES if _forkserver_available() else SPAWN_POOL_MIN_NOTES
         self.pool_min_notes = pool_min_notes
         self.version = pipeline_version()
+
+    def prepare(self, expected_notes: int) -> None:
+        """A job of about ``expected_notes`` notes is coming: when it will run in worker
+        processes, start loading their model now (``prepare_workers``)."""
+        if self._pooled(expected_notes):
+            prepare_workers()
+
+    def _pooled(self, notes: int) -> bool:
+        from nlp.pipeline import pipeline_loaded
+
+        return self.workers >= 2 and notes >= self.pool_min_notes * (2 if pipeline_loaded() else 1)
 
     @property
     def nlp(self) -> Any:
@@ -145,8 +160,7 @@ class SpacyExtractor:
         from nlp.pipeline import pipeline_loaded
 
         batches = _batches(notes, batch_size)
-        enough = self.pool_min_notes * (2 if pipeline_loaded() else 1)
-        if self.workers < 2 or len(notes) < enough:
+        if not self._pooled(len(notes)):
             for batch in batches:
                 yield batch, list(self.extract(batch))
             return
@@ -208,16 +222,51 @@ def _batches(notes: Sequence[NoteInput], batch_size: int) -> Iterator[list[NoteI
         yield list(notes[start:start + batch_size])
 
 
-def _start_pool(workers: int) -> Any:
-    """A pool of ``workers`` processes, each loading the pipeline as soon as it starts.
+# What the forkserver imports before forking any worker: the main module (which each worker
+# would otherwise import again), the pipeline (loaded on import) and what each worker runs.
+_PRELOAD = ["__main__", "nlp.preloaded", "nlp.workers"]
 
-    The pool is *spawned*, never forked: the app runs extraction on a worker thread, and a
-    fork of a threaded process can deadlock. Workers talk to this process over local pipes
-    only (see DESIGN "Offline, defined") and send back plain rows, so this process never
-    imports spaCy."""
+
+def _forkserver_available() -> bool:
     import multiprocessing
 
-    return multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker)
+    return "forkserver" in multiprocessing.get_all_start_methods()
+
+
+def _pool_context() -> Any:
+    """Where worker processes come from: a *forkserver* that has loaded the pipeline, else
+    (Windows) fresh *spawned* interpreters that load their own.
+
+    Workers are never forked from this process itself: the app runs extraction on a worker
+    thread, and a fork of a threaded process can deadlock. The forkserver is a fresh,
+    single-threaded interpreter started for the purpose, so forking from it is safe. Workers
+    talk to this process over local pipes and a local (AF_UNIX) socket only (see DESIGN
+    "Offline, defined") and send back plain rows, so this process never imports spaCy."""
+    import multiprocessing
+
+    if _forkserver_available():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def prepare_workers() -> None:
+    """Start loading the model for worker processes now, in the background, so that a pool
+    started a moment later (after the export is read and stored) finds it loaded. Does nothing
+    where workers are spawned, or once the forkserver runs."""
+    if _pool_context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
+def _start_pool(workers: int) -> Any:
+    """A pool of ``workers`` processes, each with the pipeline loaded before its first batch."""
+    from nlp import workers as worker
+
+    return _pool_context().Pool(workers, initializer=worker.start)
 
 
 def _pooled(pool: Any, batches: Iterator[list[NoteInput]]) -> Iterator[Batch]:
@@ -229,20 +278,10 @@ def _pooled(pool: Any, batches: Iterator[list[NoteInput]]) -> Iterator[Batch]:
             sent.append(batch)
             yield [(note.id, note.text, note.note_date) for note in batch]
 
-    for rows in pool.imap(_extract_in_worker, tasks(), chunksize=1):
+    from nlp import workers as worker
+
+    for rows in pool.imap(worker.extract, tasks(), chunksize=1):
         yield sent.popleft(), [WorkerFacts(**facts) for facts in rows]
-
-
-def _start_worker() -> None:
-    from nlp.extract import start_worker
-
-    start_worker()
-
-
-def _extract_in_worker(notes: list[tuple[str, str, str | None]]) -> list[dict[str, Any]]:
-    from nlp.extract import extract_batch
-
-    return extract_batch(notes)
 
 
 @dataclass
