@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 _LIST_ATTRS = ("mentions", "dates", "risks", "strengths", "events", "gap_evidence")
@@ -91,6 +92,18 @@ def sentence_of(span: Span) -> Span:
     found, starts = _cached(doc)
     index = bisect.bisect_right(starts, span.start) - 1
     return found[max(index, 0)]
+
+
+@Language.component("caselens_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break. Case notes are often lists of lines ("Present:
+    Mum, SW", "Actions: ..."), headings and e-mail headers with no full stop, which the
+    sentence tagger would run together; it keeps the starts set here and decides the rest."""
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        if before.is_space and "\n" in before.text and not token.is_space:
+            token.is_sent_start = True
+    return doc
 
 
 register()

@@ -22,12 +22,12 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
-from spacy.util import filter_spans
+from spacy.util import filter_spans, minibatch
 from spacy.vocab import Vocab
 
 import nlp.doc_ext  # noqa: F401  (registers the Doc extensions this component writes)
@@ -299,9 +299,11 @@ class _Participant:
     mention: dict[str, Any] | None
 
 
-def _mention_at(mentions: Sequence[dict[str, Any]], token: Token) -> dict[str, Any] | None:
+def _mention_at(mentions: Sequence[dict[str, Any]], token: Token, offset: int = 0) -> dict[str, Any] | None:
+    """The mention holding ``token``, whose text starts ``offset`` characters into the note."""
+    at = token.idx + offset
     for mention in mentions:
-        if mention["start"] <= token.idx < mention["end"]:
+        if mention["start"] <= at < mention["end"]:
             return mention
     return None
 
@@ -315,25 +317,28 @@ def _governing_verb(span: Span) -> Token:
     return token
 
 
-def _roles(span: Span, mentions: Sequence[dict[str, Any]]) -> tuple[_Participant | None, _Participant | None]:
-    """(actor, undergoer) of the clause governing ``span`` from the dependency parse."""
+def _roles(span: Span, mentions: Sequence[dict[str, Any]],
+           offset: int = 0) -> tuple[_Participant | None, _Participant | None]:
+    """(actor, undergoer) of the clause governing ``span`` from the dependency parse. ``span``
+    may lie in a parse of its sentence alone, whose text starts ``offset`` characters into the
+    note (the mentions' offsets are the note's)."""
     if not span.doc.has_annotation("DEP"):
         return None, None
     actor = undergoer = None
     for child in span.root.children:
         if child.dep_ == "poss":
-            actor = _Participant(child, _mention_at(mentions, child))
+            actor = _Participant(child, _mention_at(mentions, child, offset))
     verb = _governing_verb(span)
     for _ in range(3):
         for child in verb.children:
             if child.dep_ == "nsubj" and actor is None:
-                actor = _Participant(child, _mention_at(mentions, child))
+                actor = _Participant(child, _mention_at(mentions, child, offset))
             elif child.dep_ == "agent":
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
-                    actor = _Participant(objects[0], _mention_at(mentions, objects[0]))
+                    actor = _Participant(objects[0], _mention_at(mentions, objects[0], offset))
             elif child.dep_ in ("nsubjpass", "dobj") and undergoer is None:
-                undergoer = _Participant(child, _mention_at(mentions, child))
+                undergoer = _Participant(child, _mention_at(mentions, child, offset))
         if actor is not None or verb.head is verb or verb.dep_ not in ("xcomp", "conj", "advcl", "ccomp"):
             break
         verb = verb.head
@@ -510,7 +515,18 @@ def read_strength_rules(text: str, source: str = STRENGTH_RULES_FILE) -> list[di
 
 
 class RiskFinder:
-    """Writes ``doc._.risks`` and ``doc._.strengths`` (row keys: see ``nlp.doc_ext``)."""
+    """Writes ``doc._.risks`` and ``doc._.strengths`` (row keys: see ``nlp.doc_ext``).
+
+    Who a concern is about comes from the dependency parse of its clause. ``model_parser``,
+    when set (``nlp.pipeline`` sets it to the base model's parser, which it takes out of the
+    pipeline), parses only the sentences that hold a concern, once per batch of notes: the
+    rest of a note needs sentences (the ``senter``) and parts of speech, not a parse. The
+    parser reads the token vectors the pipeline's ``tok2vec`` already wrote on the note, so a
+    sentence is analysed as it would be in the whole note. A doc that has its own parse is
+    read as it is.
+    """
+
+    model_parser: Any = None
 
     def __init__(
         self,
@@ -522,6 +538,7 @@ class RiskFinder:
         self.name = name
         self._vocab = nlp.vocab
         self._make_doc = nlp.make_doc
+        self._parses: dict[tuple[int, int], Doc] = {}  # sentence parses of the doc being written
         self.taxonomy = load_taxonomy()
         if risk_rules is None:
             risk_rules = read_risk_rules(resource_text(RISK_RULES_FILE), taxonomy=self.taxonomy)
@@ -552,7 +569,36 @@ class RiskFinder:
             return None
         return fixed
 
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """``__call__`` over ``docs``, parsing the sentences that hold a concern once per batch."""
+        for batch in minibatch(docs, batch_size):
+            found = [self._concerns(doc) for doc in batch]
+            parses = self._parse_sentences([span for concerns in found for kind in concerns[1:] for _, span in kind])
+            for doc, concerns in zip(batch, found):
+                self._write(doc, *concerns, parses)
+                yield doc
+
     def __call__(self, doc: Doc) -> Doc:
+        concerns = self._concerns(doc)
+        self._write(doc, *concerns, self._parse_sentences([span for kind in concerns[1:] for _, span in kind]))
+        return doc
+
+    def _parse_sentences(self, spans: Sequence[Span]) -> dict[tuple[int, int], Doc]:
+        """A parse of each sentence holding one of ``spans`` (by doc and sentence start), when
+        the docs have no parse of their own and a parser is set; else nothing."""
+        wanted: dict[tuple[int, int], Span] = {}
+        for span in spans:
+            if self.model_parser is not None and not span.doc.has_annotation("DEP"):
+                sentence = sentence_of(span)
+                wanted.setdefault((id(span.doc), sentence.start), sentence)
+        if not wanted:
+            return {}
+        parsed = self.model_parser.pipe((sentence.as_doc() for sentence in wanted.values()), batch_size=256)
+        return dict(zip(wanted, parsed))
+
+    def _concerns(self, doc: Doc) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], Span]],
+                                           list[tuple[dict[str, Any], Span]]]:
+        """The doc's person mentions, and the risk and strength matches that stand."""
         everyone = person_mentions(doc)
         mentions = [m for m in everyone if m.get("kind") not in _OUTSIDE_KINDS]
         # The name of a service ("IDVA", "CAMHS", "Youth Offending Team") is not a concern.
@@ -591,15 +637,28 @@ class RiskFinder:
             (rule, span) for rule, span in risks
             if not rule.get("only_negated") or assess_span(doc, span.start_char, span.end_char)["negated"]
         ]
-        risks = _merge_neighbours(doc, risks)
-        strengths = _merge_neighbours(doc, strengths)
+        return mentions, _merge_neighbours(doc, risks), _merge_neighbours(doc, strengths)
+
+    def _write(self, doc: Doc, mentions: list[dict[str, Any]], risks: list[tuple[dict[str, Any], Span]],
+               strengths: list[tuple[dict[str, Any], Span]], parses: dict[tuple[int, int], Doc]) -> None:
+        self._parses = parses
         risk_rows = _one_per_clause(doc, [(span, self._risk_row(doc, rule, span, mentions)) for rule, span in risks])
         harms = [(*clause_of(span), rule["category"]) for rule, span in risks if rule.get("umbrella")]
         doc._.risks = _join_dashed(doc, _without_named_causes(risk_rows, harms))
         doc._.strengths = _join_dashed(doc, _one_per_clause(
             doc, [(span, self._strength_row(doc, rule, span, mentions)) for rule, span in strengths]
         ))
-        return doc
+        self._parses = {}
+
+    def _parsed(self, span: Span) -> tuple[Span, int]:
+        """``span`` in the parse that covers it, and where that parse's text starts in the note:
+        the doc itself, or the parse of the span's sentence from ``_parse_sentences``."""
+        sentence = sentence_of(span)
+        parsed = self._parses.get((id(span.doc), sentence.start))
+        if parsed is None:
+            return span, 0
+        start = span.start - sentence.start
+        return parsed[start: max(start + 1, min(len(parsed), span.end - sentence.start))], sentence.start_char
 
     def _flags(self, doc: Doc, span: Span) -> dict[str, Any]:
         context = assess_span(doc, span.start_char, span.end_char)
@@ -611,7 +670,8 @@ class RiskFinder:
     ) -> tuple[dict[str, Any] | None, str | None, _Participant | None, _Participant | None]:
         """The person mention the concern is about, who that is (child/parent/household), and
         the clause's actor and undergoer."""
-        actor, undergoer = _roles(span, mentions)
+        parsed, offset = self._parsed(span)
+        actor, undergoer = _roles(parsed, mentions, offset)
         sentence = sentence_of(span)
         mention = actor.mention if actor is not None else None
         whom = whom_of_mention(mention) if mention else None

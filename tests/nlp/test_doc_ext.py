@@ -6,7 +6,7 @@ import spacy
 from nlp.doc_ext import sentence_of, sentences
 
 
-def test_sentences_match_the_parser_and_are_worked_out_once(nlp) -> None:
+def test_sentences_match_the_sentence_tagger_and_are_worked_out_once(nlp) -> None:
     doc = nlp("Mum was seen at home. Lily said she was happy at school! Dad did not attend.")
     found = sentences(doc)
     assert [s.text for s in found] == [s.text for s in doc.sents]
@@ -26,3 +26,9 @@ def test_a_doc_without_sentence_boundaries_is_one_sentence() -> None:
     assert [s.text for s in sentences(doc)] == [doc.text]
     assert sentence_of(doc[6:7]).text == doc.text
     assert sentences(blank("")) == []
+
+
+def test_every_line_break_starts_a_sentence(nlp) -> None:
+    doc = nlp("Present: Mum, SW and Lily\nActions: SW to visit next week\nMum to attend the GP")
+    assert [s.text.strip() for s in sentences(doc)] == [
+        "Present: Mum, SW and Lily", "Actions: SW to visit next week", "Mum to attend the GP"]

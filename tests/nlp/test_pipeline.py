@@ -9,14 +9,16 @@ from nlp import pipeline
 def test_components_run_after_the_model_in_the_contracted_order(nlp):
     names = nlp.pipe_names
     assert "lemmatizer" not in names
-    assert {"tok2vec", "tagger", "parser"} <= set(names)
-    ours = [name for name in names if name.startswith("caselens_") and name != "caselens_pos"]
+    assert {"tok2vec", "tagger", "senter"} <= set(names)
+    ours = [name for name in names if name.startswith("caselens_") and name not in ("caselens_pos", "caselens_line_breaks")]
     assert ours[0] == "caselens_entities"
     order = [factory for factory, _module in pipeline.COMPONENTS]
     assert ours == [name for name in order if name in ours]
-    # the base model's recogniser runs inside caselens_entities, only around possible names
-    assert "ner" not in names
+    # the base model's recogniser runs inside caselens_entities, only around possible names,
+    # and its parser inside caselens_risks, only on sentences holding a concern
+    assert "ner" not in names and "parser" not in names
     assert nlp.get_pipe("caselens_entities").model_ner is not None
+    assert nlp.get_pipe("caselens_risks").model_parser is not None
 
 
 def test_pipeline_is_built_once_per_process(nlp):

@@ -434,3 +434,13 @@ def test_a_hedged_caring_role_is_uncertain(blank):
 )
 def test_present_tense_and_everyday_wording(blank, text, category, status):
     assert only(run(blank, text)._.risks, category)["status"] == status
+
+
+def test_the_person_a_concern_is_about_comes_from_a_parse_of_its_sentence_alone(nlp):
+    text = ("Home visit with Mum and Harley.\nThe flat was warm and tidy.\n"
+            "Harley said he does not like it when Jamie Marsh shouts. Mum said Dad hit her.")
+    doc = nlp(text)
+    about = {risk["text"]: text[risk["person_start"]:risk["person_end"]] for risk in doc._.risks}
+    assert about["Harley said he does not like it when Jamie Marsh shouts"] == "Jamie Marsh"
+    assert about["Mum said Dad hit her"] == "Dad"
+    assert not doc.has_annotation("DEP")  # only the sentences with a concern were parsed
