@@ -84,6 +84,7 @@ def extract_notes(
         for note in notes:
             doc = nlp.make_doc(note.text)
             doc._.note_date = note_anchor(note.note_date)
+            doc._.text = note.text  # what doc.text would join from the tokens (doc_ext.doc_text)
             yield doc, note
 
     done = 0
