@@ -149,6 +149,10 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    if not args.no_extract:
+        from services.pool import prepare_for_files
+
+        prepare_for_files(args.files)  # the workers' model loads while the rest is imported and read
     from services.importing import import_files
 
     mapping = parse_mapping(args.mapping) if args.mapping else None

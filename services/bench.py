@@ -453,6 +453,9 @@ def _phase_baseline(csv_path: str) -> dict[str, Any]:
 def _phase_import(csv_path: str, case_path: str, *, first_events: bool = True) -> dict[str, Any]:
     """``import FILE --case CASE`` as the app runs it, timing when the first events land."""
     started = time.perf_counter()
+    from services.pool import prepare_for_files
+
+    prepare_for_files([csv_path])  # as ``main.py import`` does before anything else
     from services.importing import import_files
     from services.progress import Progress
 

@@ -22,22 +22,19 @@ from store.facts import iter_rows, replace_case_facts, replace_note_facts
 from store.notes import set_import_status
 from store.tables import NOTE_FACT_TABLES
 
+from services.pool import (
+    FORCE_WORKERS_ENV,
+    POOL_MIN_NOTES,
+    SPAWN_POOL_MIN_NOTES,
+    available_cores,
+    forkserver_available,
+    prepare_workers,
+    start_pool,
+)
 from services.progress import EtaClock, ProgressCallback, format_eta, report
 
 BATCH_SIZE = 50  # notes per committed batch: 600 notes took 3.2 s in batches of 50, 3.6 s in batches of 25
 FIRST_BATCH = 4  # notes in the first committed batch, so the first events show within seconds
-# Below this many notes the job runs in this process. Workers are forked from a forkserver that
-# loaded the model once (``prepare_workers``), so a pool costs one model load, on the other core,
-# while this process reads and stores the export: worth it from a few batches on (600 notes:
-# 3.9 s against 6.5 s in one process, docs/performance.md). Where there is no forkserver
-# (Windows), each spawned worker loads its own model, which pays only for long jobs. Twice as
-# many when this process has its model loaded already (the app).
-POOL_MIN_NOTES = 200
-SPAWN_POOL_MIN_NOTES = 1500
-MAX_WORKERS = 4
-# Set to a number of worker processes (2 or more) to run every job, however small, in the
-# pool: the offline test uses it to prove the multi-process mode opens no network socket.
-FORCE_WORKERS_ENV = "CASELENS_WORKER_PROCESSES"
 # Crash-safety tests name a point here (``store_notes``, ``extract_batch``, ``resolve``,
 # optionally ``#N`` for its N-th pass) to freeze a real process inside that transaction and
 # kill it there; unset in normal use, when ``crash_point`` does nothing.
@@ -127,7 +124,7 @@ class SpacyExtractor:
             workers, pool_min_notes = int(forced), 0
         self.workers = available_cores() if workers is None else max(1, workers)
         if pool_min_notes is None:
-            pool_min_notes = POOL_MIN_NOTES if _forkserver_available() else SPAWN_POOL_MIN_NOTES
+            pool_min_notes = POOL_MIN_NOTES if forkserver_available() else SPAWN_POOL_MIN_NOTES
         self.pool_min_notes = pool_min_notes
         self.version = pipeline_version()
 
@@ -164,7 +161,7 @@ class SpacyExtractor:
             for batch in batches:
                 yield batch, list(self.extract(batch))
             return
-        pool = _start_pool(self.workers)
+        pool = start_pool(self.workers)
         try:
             if pipeline_loaded():
                 # The model is already here (the app loads it after start-up): the first batch
@@ -203,15 +200,6 @@ def crash_point(name: str) -> None:
         time.sleep(120)
 
 
-def available_cores() -> int:
-    """The cores this process may use, capped at ``MAX_WORKERS`` (each worker holds a model)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_WORKERS))
-
-
 def _batches(notes: Sequence[NoteInput], batch_size: int) -> Iterator[list[NoteInput]]:
     """The notes in batches: a small first one (the first events show early), then
     ``batch_size`` each."""
@@ -220,53 +208,6 @@ def _batches(notes: Sequence[NoteInput], batch_size: int) -> Iterator[list[NoteI
         yield list(notes[:first])
     for start in range(first, len(notes), batch_size):
         yield list(notes[start:start + batch_size])
-
-
-# What the forkserver imports before forking any worker: the main module (which each worker
-# would otherwise import again), the pipeline (loaded on import) and what each worker runs.
-_PRELOAD = ["__main__", "nlp.preloaded", "nlp.workers"]
-
-
-def _forkserver_available() -> bool:
-    import multiprocessing
-
-    return "forkserver" in multiprocessing.get_all_start_methods()
-
-
-def _pool_context() -> Any:
-    """Where worker processes come from: a *forkserver* that has loaded the pipeline, else
-    (Windows) fresh *spawned* interpreters that load their own.
-
-    Workers are never forked from this process itself: the app runs extraction on a worker
-    thread, and a fork of a threaded process can deadlock. The forkserver is a fresh,
-    single-threaded interpreter started for the purpose, so forking from it is safe. Workers
-    talk to this process over local pipes and a local (AF_UNIX) socket only (see DESIGN
-    "Offline, defined") and send back plain rows, so this process never imports spaCy."""
-    import multiprocessing
-
-    if _forkserver_available():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(_PRELOAD)
-        return context
-    return multiprocessing.get_context("spawn")
-
-
-def prepare_workers() -> None:
-    """Start loading the model for worker processes now, in the background, so that a pool
-    started a moment later (after the export is read and stored) finds it loaded. Does nothing
-    where workers are spawned, or once the forkserver runs."""
-    if _pool_context().get_start_method() != "forkserver":
-        return
-    from multiprocessing import forkserver
-
-    forkserver.ensure_running()
-
-
-def _start_pool(workers: int) -> Any:
-    """A pool of ``workers`` processes, each with the pipeline loaded before its first batch."""
-    from nlp import workers as worker
-
-    return _pool_context().Pool(workers, initializer=worker.start)
 
 
 def _pooled(pool: Any, batches: Iterator[list[NoteInput]]) -> Iterator[Batch]:

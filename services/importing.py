@@ -19,6 +19,7 @@ from store import Case, open_case, side_files
 from store.notes import ImportOutcome, delete_import, set_import_status, store_import
 
 from services import extraction
+from services.pool import expected_notes
 from services.progress import ProgressCallback, report
 
 _log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def _import_into(
         prepare = getattr(extractor, "prepare", None)
         if prepare is not None:
             # Worker processes can load their model while the files are read and stored.
-            prepare(_expected_notes(files))
+            prepare(expected_notes(files))
     with open_case(result.case_path, passphrase=passphrase, create=True) as case:
         stored: list[int] = []
         for number, path in enumerate(files, start=1):
@@ -131,22 +132,6 @@ def _import_into(
                 if part.cancelled:
                     _cancel(case, result, stored, progress, extractor)
                     break
-
-
-# Bytes per note in a typical export (a CSV row of a short case note); PDF and Word exports
-# hold fewer notes per byte, so they are over-estimated, which at worst loads the model early.
-BYTES_PER_NOTE = 300
-
-
-def _expected_notes(files: Iterable[Path]) -> int:
-    """A guess at how many notes ``files`` hold, from their sizes, before reading them."""
-    total = 0
-    for path in files:
-        try:
-            total += path.stat().st_size
-        except OSError:
-            continue
-    return total // BYTES_PER_NOTE
 
 
 def import_file(
