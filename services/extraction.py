@@ -8,11 +8,12 @@ spaCy pipeline from ``nlp/``, imported only when it is needed.
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import threading
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
@@ -175,10 +176,11 @@ class SpacyExtractor:
             pool.terminate()
             pool.join()
 
-    def resolve(self, rows: CaseRows) -> Resolution:
+    def resolve(self, rows: CaseRows, progress: Callable[[int, int], None] | None = None) -> Resolution:
+        """Case-level resolution; ``progress(done, total)`` after each of its steps."""
         from nlp.resolve import resolve_case
 
-        return resolve_case(rows)
+        return resolve_case(rows, progress)
 
 
 def crash_point(name: str) -> None:
@@ -381,8 +383,17 @@ def resolve_case(case: Case, extractor: Extractor, progress: ProgressCallback | 
 
 
 def _resolve(case: Case, extractor: Extractor, progress: ProgressCallback | None) -> None:
-    report(progress, "resolving", 0, 1, "Linking people and merging repeated events")
-    people, updates, gaps = extractor.resolve(case_rows(case))
+    message = "Linking people and merging repeated events"
+    report(progress, "resolving", 0, 1, message)
+    rows = case_rows(case)
+    if "progress" in inspect.signature(extractor.resolve).parameters:
+        # The extractor reports its steps (a 10,000-note case takes seconds); storing is the last.
+        def step(done: int, total: int) -> None:
+            report(progress, "resolving", done, total + 1, message)
+
+        people, updates, gaps = extractor.resolve(rows, progress=step)  # type: ignore[call-arg]
+    else:
+        people, updates, gaps = extractor.resolve(rows)
     with case.transaction():
         replace_case_facts(case, people, updates, gaps)
         crash_point("resolve")

@@ -99,6 +99,23 @@ def test_rules_without_a_version_are_always_run_again(case):
     assert extract_case(case, redo=True, extractor=unversioned).notes == 7
 
 
+class SteppingExtractor(KeywordExtractor):
+    """Resolution in three reported steps, as the product's resolver reports its own."""
+
+    def resolve(self, rows, progress=None):
+        for done in (1, 2, 3):
+            if progress is not None:
+                progress(done, 3)
+        return super().resolve(rows)
+
+
+def test_resolution_reports_its_steps_so_a_long_case_does_not_look_stuck(case):
+    seen = []
+    extract_case(case, extractor=SteppingExtractor(), progress=seen.append)
+    steps = [(p.done, p.total) for p in seen if p.stage == "resolving"]
+    assert steps == [(0, 1), (1, 4), (2, 4), (3, 4), (1, 1)]
+
+
 def test_progress_counts_every_note_and_ends_complete(case):
     seen = []
     extract_case(case, extractor=KeywordExtractor(), batch_size=3, progress=seen.append)
