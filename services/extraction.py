@@ -36,6 +36,7 @@ from services.progress import EtaClock, ProgressCallback, format_eta, report
 
 BATCH_SIZE = 50  # notes per committed batch: 600 notes took 3.2 s in batches of 50, 3.6 s in batches of 25
 FIRST_BATCH = 4  # notes in the first committed batch, so the first events show within seconds
+TAIL_BATCH = 8  # the smallest of the shrinking last batches when several workers share the job
 # Crash-safety tests name a point here (``store_notes``, ``extract_batch``, ``resolve``,
 # optionally ``#N`` for its N-th pass) to freeze a real process inside that transaction and
 # kill it there; unset in normal use, when ``crash_point`` does nothing.
@@ -157,7 +158,7 @@ class SpacyExtractor:
         enough to pay for starting them (a second or two each), else from this process."""
         from nlp.pipeline import pipeline_loaded
 
-        batches = _batches(notes, batch_size)
+        batches = _batches(notes, batch_size, self.workers if self._pooled(len(notes)) else 1)
         if not self._pooled(len(notes)):
             for batch in batches:
                 yield batch, list(self.extract(batch))
@@ -202,14 +203,22 @@ def crash_point(name: str) -> None:
         time.sleep(120)
 
 
-def _batches(notes: Sequence[NoteInput], batch_size: int) -> Iterator[list[NoteInput]]:
+def _batches(notes: Sequence[NoteInput], batch_size: int, workers: int = 1) -> Iterator[list[NoteInput]]:
     """The notes in batches: a small first one (the first events show early), then
-    ``batch_size`` each."""
+    ``batch_size`` each. For several workers the last batches shrink (to a share of what is
+    left, down to ``TAIL_BATCH``), so the workers finish together instead of one core idling
+    while the other works through a last full batch."""
     first = min(FIRST_BATCH, batch_size)
     if notes:
         yield list(notes[:first])
-    for start in range(first, len(notes), batch_size):
-        yield list(notes[start:start + batch_size])
+    start = first
+    while start < len(notes):
+        size = batch_size
+        if workers > 1:
+            share = -(-(len(notes) - start) // (2 * workers))  # ceiling
+            size = max(min(TAIL_BATCH, batch_size), min(batch_size, share))
+        yield list(notes[start:start + size])
+        start += size
 
 
 def _pooled(pool: Any, batches: Iterator[list[NoteInput]]) -> Iterator[Batch]:

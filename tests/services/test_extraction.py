@@ -149,3 +149,13 @@ def test_worker_processes_find_the_same_facts_as_this_process_and_end_with_the_j
     for table in ("mentions", "events", "risks", "gap_evidence"):
         assert [getattr(f, table) for f in there] == [getattr(f, table) for f in here]
     assert any(f.events for f in there[3:])
+
+
+def test_with_several_workers_the_last_batches_shrink_so_they_finish_together():
+    from services.extraction import TAIL_BATCH, _batches
+
+    sizes = [len(batch) for batch in _batches(_inputs(300), 50, workers=2)]
+    assert sizes[0] == FIRST_BATCH and sum(sizes) == 300
+    assert sizes[1] == 50 and sizes[-1] <= TAIL_BATCH
+    assert sizes[1:] == sorted(sizes[1:], reverse=True)
+    assert [len(batch) for batch in _batches(_inputs(60), 50)] == [FIRST_BATCH, 50, 6]
