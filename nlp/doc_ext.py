@@ -22,6 +22,8 @@ Offsets in every row are *character* offsets into ``doc.text`` (the note's canon
   ``caselens_gaps``.
 - ``doc._.sentences``: the cache behind :func:`sentences`; read it through that function.
 - ``doc._.text``: the cache behind :func:`doc_text`; read it through that function.
+- ``doc._.model_entities``: True on a copy of another note's analysis (``nlp.extract``): the
+  base model's entities are set already, so ``caselens_entities`` does not run it again.
 """
 from __future__ import annotations
 
@@ -44,6 +46,8 @@ def register() -> None:
         Doc.set_extension("sentences", default=None)
     if not Doc.has_extension("text"):
         Doc.set_extension("text", default=None)
+    if not Doc.has_extension("model_entities"):
+        Doc.set_extension("model_entities", default=False)
 
 
 def doc_text(doc: Doc) -> str:

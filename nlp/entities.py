@@ -774,6 +774,7 @@ class EntityRecogniser:
         context a window gets the labels the whole note would: on the synthetic corpus the
         mentions found are identical. Words outside every window are marked outside any entity.
         """
+        docs = [doc for doc in docs if not doc._.model_entities]
         pieces = [(doc, start, doc[start:end].as_doc())
                   for doc in docs for start, end in self._name_windows(doc)]
         found: dict[int, list[Span]] = {id(doc): [] for doc in docs}

@@ -79,20 +79,72 @@ def extract_notes(
 ) -> Iterator[NoteFacts]:
     """Run the pipeline over ``notes`` (in order) and yield one ``NoteFacts`` per note.
 
-    ``progress`` is called with the number of notes done so far after each note."""
-    def docs() -> Iterator[tuple[Doc, NoteLike]]:
-        for note in notes:
-            doc = nlp.make_doc(note.text)
-            doc._.note_date = note_anchor(note.note_date)
-            doc._.text = note.text  # what doc.text would join from the tokens (doc_ext.doc_text)
-            yield doc, note
+    A note whose text an earlier note of the same call already had (a note copied to a
+    sibling's file, a standard entry recorded again on another day) does not go through the
+    statistical model again: it gets a copy of that note's analysis (words, parts of speech,
+    sentences, the model's names), and only the CaseLens rules run again, because the date a
+    note was written changes what its dates, ages and events mean. The model's analysis of a
+    text does not depend on the note's date, so the facts are those a full run would give.
 
-    done = 0
-    for doc, note in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process, as_tuples=True):
-        done += 1
+    ``progress`` is called with the number of notes done so far after each note."""
+    notes = list(notes)
+    first_with_text: dict[str, int] = {}
+    for index, note in enumerate(notes):
+        first_with_text.setdefault(note.text, index)
+    repeated = {notes[index].text for index in range(len(notes)) if first_with_text[notes[index].text] != index}
+
+    def docs() -> Iterator[tuple[Doc, NoteLike]]:
+        for index, note in enumerate(notes):
+            if first_with_text[note.text] == index:
+                yield _new_doc(nlp, note), note
+
+    analysed = nlp.pipe(docs(), batch_size=batch_size, n_process=n_process, as_tuples=True)
+    models: dict[str, Doc] = {}
+    rules = rule_components(nlp)
+    for done, note in enumerate(notes, start=1):
+        if note.text in models:
+            doc = models[note.text].copy()
+            _set_note(doc, note)
+            doc._.model_entities = True  # the copy holds the model's names already
+            for _name, component in rules:
+                doc = component(doc)
+        else:
+            doc, _note = next(analysed)
+            if note.text in repeated:
+                models[note.text] = _model_analysis(doc)
         yield facts_from_doc(note.id, doc)
         if progress is not None:
             progress(done)
+
+
+def rule_components(nlp: Language) -> list[tuple[str, Any]]:
+    """The pipeline's CaseLens components, in order: what runs again for a repeated text."""
+    from nlp.pipeline import COMPONENTS
+
+    ours = {factory for factory, _module in COMPONENTS}
+    return [(name, component) for name, component in nlp.pipeline if name in ours]
+
+
+def _new_doc(nlp: Language, note: NoteLike) -> Doc:
+    doc = nlp.make_doc(note.text)
+    _set_note(doc, note)
+    return doc
+
+
+def _set_note(doc: Doc, note: NoteLike) -> None:
+    doc._.note_date = note_anchor(note.note_date)
+    doc._.text = note.text  # what doc.text would join from the tokens (doc_ext.doc_text)
+
+
+def _model_analysis(doc: Doc) -> Doc:
+    """A copy of ``doc`` with what the model set (tokens, tags, sentences, entities, token
+    vectors) and none of the CaseLens attributes, which belong to one note."""
+    kept = doc.user_data
+    doc.user_data = {}
+    try:
+        return doc.copy()
+    finally:
+        doc.user_data = kept
 
 
 def facts_from_doc(note_id: str, doc: Doc) -> NoteFacts:

@@ -85,3 +85,19 @@ def test_a_worker_batch_gives_the_facts_extract_notes_gives(nlp):
         for table in ("mentions", "events", "risks", "strengths", "gap_evidence"):
             assert row[table] == getattr(facts, table)
     assert rows[0]["events"]
+
+
+def test_a_repeated_text_gets_the_facts_a_full_run_gives_dated_from_its_own_note(nlp):
+    text = ("Home visit. Mum said Darren hit her yesterday and police attended. "
+            "Kayden (7) was upset. Next visit on Monday.")
+    first = NoteInput("a", text, "2023-03-14")
+    other = NoteInput("c", "Phone call with school: attendance good.", "2023-05-03")
+    again = NoteInput("b", text, "2023-05-02")
+    together = list(extract_notes(nlp, [first, other, again]))
+    alone = [next(extract_notes(nlp, [note])) for note in (first, other, again)]
+    for got, expected in zip(together, alone):
+        for table in ("mentions", "events", "risks", "strengths", "gap_evidence"):
+            assert getattr(got, table) == getattr(expected, table)
+    # "yesterday" is the day before each note's own date
+    assert "2023-03-13" in {e["date"] for e in together[0].events}
+    assert "2023-05-01" in {e["date"] for e in together[2].events}

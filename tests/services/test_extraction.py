@@ -159,3 +159,11 @@ def test_with_several_workers_the_last_batches_shrink_so_they_finish_together():
     assert sizes[1] == 50 and sizes[-1] <= TAIL_BATCH
     assert sizes[1:] == sorted(sizes[1:], reverse=True)
     assert [len(batch) for batch in _batches(_inputs(60), 50)] == [FIRST_BATCH, 50, 6]
+
+
+def test_notes_repeating_a_text_are_extracted_next_to_the_first_with_that_text():
+    from services.extraction import _same_texts_together
+
+    notes = [NoteInput(name, text, None, None, None, None)
+             for name, text in (("a", "x"), ("b", "y"), ("c", "x"), ("d", "z"), ("e", "y"))]
+    assert [note.id for note in _same_texts_together(notes)] == ["a", "c", "b", "e", "d"]
