@@ -116,6 +116,12 @@ CATALOGUE: dict[str, Message] = {
         "{feature} is not available in this build of CaseLens.",
         "Install the full CaseLens package, or use another command (see --help).",
     ),
+    # --- extraction --------------------------------------------------------------------------
+    "E501": Message(
+        "Finding events, people and risks stopped: a worker process ended unexpectedly ({detail}).",
+        "What was found so far is kept. Close other programs to free memory, then open the case "
+        "again (or run: extract --case CASE) to finish where it stopped.",
+    ),
     # --- export ------------------------------------------------------------------------------
     "E401": Message(
         "The template {file} is not a usable Word document ({detail}).",

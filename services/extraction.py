@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
+from errors import CaseLensError
 from store import Case, audit
 from store.cases import set_subjects
 from store.facts import iter_rows, replace_case_facts, replace_note_facts
@@ -171,11 +172,11 @@ class SpacyExtractor:
                 first = next(batches, None)
                 if first is not None:
                     yield first, list(self.extract(first))
-            yield from _pooled(pool, batches)
+            yield from _pooled(pool, batches, ahead=2 * self.workers)
         finally:
-            # Also on cancel (the generator is closed between batches).
-            pool.terminate()
-            pool.join()
+            # Also on cancel (the generator is closed between batches): batches not started are
+            # dropped, and the ones running (a fraction of a second) are waited for.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def resolve(self, rows: CaseRows, progress: Callable[[int, int], None] | None = None) -> Resolution:
         """Case-level resolution; ``progress(done, total)`` after each of its steps."""
@@ -232,19 +233,34 @@ def _batches(notes: Sequence[NoteInput], batch_size: int, workers: int = 1) -> I
         start += size
 
 
-def _pooled(pool: Any, batches: Iterator[list[NoteInput]]) -> Iterator[Batch]:
-    """Run ``batches`` through ``pool``; yields them in order as they finish."""
-    sent: deque[list[NoteInput]] = deque()
-
-    def tasks() -> Iterator[list[tuple[str, str, str | None]]]:
-        for batch in batches:
-            sent.append(batch)
-            yield [(note.id, note.text, note.note_date) for note in batch]
+def _pooled(pool: Any, batches: Iterator[list[NoteInput]], ahead: int) -> Iterator[Batch]:
+    """Run ``batches`` through ``pool``, ``ahead`` of them at a time; yields them in order as
+    they finish. A worker that died (E501) stops the job: what was stored stays, and the import
+    is finished when the case is next opened (``resume_incomplete``)."""
+    from concurrent.futures.process import BrokenProcessPool
 
     from nlp import workers as worker
 
-    for rows in pool.imap(worker.extract, tasks(), chunksize=1):
-        yield sent.popleft(), [WorkerFacts(**facts) for facts in rows]
+    running: deque[tuple[list[NoteInput], Any]] = deque()
+
+    def send(batch: list[NoteInput]) -> None:
+        running.append((batch, pool.submit(worker.extract, [(n.id, n.text, n.note_date) for n in batch])))
+
+    for batch in batches:
+        send(batch)
+        if len(running) < ahead:
+            continue
+        yield _collect(*running.popleft(), BrokenProcessPool)
+    while running:
+        yield _collect(*running.popleft(), BrokenProcessPool)
+
+
+def _collect(batch: list[NoteInput], future: Any, broken: type[Exception]) -> Batch:
+    try:
+        rows = future.result()
+    except broken as error:
+        raise CaseLensError("E501", detail=str(error) or type(error).__name__) from None
+    return batch, [WorkerFacts(**facts) for facts in rows]
 
 
 @dataclass

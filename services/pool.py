@@ -78,10 +78,16 @@ def prepare_workers() -> None:
 
 
 def start_pool(workers: int) -> Any:
-    """A pool of ``workers`` processes, each with the pipeline loaded before its first batch."""
+    """A pool of ``workers`` processes, each with the pipeline loaded before its first batch.
+
+    A ``ProcessPoolExecutor``, not a ``multiprocessing.Pool``: when a worker dies (killed for
+    want of memory, say) the executor fails the batches it had, where a ``Pool`` starts a new
+    worker and waits for the lost batch for ever."""
+    from concurrent.futures import ProcessPoolExecutor
+
     from nlp import workers as worker
 
-    return pool_context().Pool(workers, initializer=worker.start)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=worker.start)
 
 
 def expected_notes(files: Iterable[Path | str]) -> int:

@@ -167,3 +167,23 @@ def test_notes_repeating_a_text_are_extracted_next_to_the_first_with_that_text()
     notes = [NoteInput(name, text, None, None, None, None)
              for name, text in (("a", "x"), ("b", "y"), ("c", "x"), ("d", "z"), ("e", "y"))]
     assert [note.id for note in _same_texts_together(notes)] == ["a", "c", "b", "e", "d"]
+
+
+def test_a_worker_killed_mid_job_stops_the_job_with_a_clear_error_instead_of_hanging(nlp):
+    import multiprocessing
+    import os
+    import signal
+
+    from errors import CaseLensError
+
+    batches = SpacyExtractor(workers=2, pool_min_notes=1).extract_batches(_inputs(40), 2)
+    next(batches)  # done here: this process has its model
+    next(batches)  # done by a worker: the pool is running
+    assert multiprocessing.active_children()
+    for child in multiprocessing.active_children():
+        os.kill(child.pid, signal.SIGKILL)
+    with pytest.raises(CaseLensError) as error:
+        for _batch in batches:
+            pass
+    assert error.value.code == "E501" and "open the case again" in error.value.todo
+    assert not multiprocessing.active_children()
