@@ -14,7 +14,7 @@ present, plus a few internal keys the case-level resolver reads (kept by the sto
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.doc_ext import doc_text  # (importing it registers the Doc extensions read here)
+from nlp.facts import NoteFacts
 from nlp.ids import fact_id
 
 FLAGS = ("negated", "hypothetical", "uncertain", "historical")  # the contracted status precedence
@@ -40,18 +41,6 @@ class NoteInput:
     id: str
     text: str
     note_date: str | None = None
-
-
-@dataclass
-class NoteFacts:
-    """Every fact found in one note; each row has ``id``, ``note_id``, ``start`` and ``end``."""
-
-    note_id: str
-    mentions: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    risks: list[dict[str, Any]] = field(default_factory=list)
-    strengths: list[dict[str, Any]] = field(default_factory=list)
-    gap_evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
 def note_anchor(note_date: str | None) -> date | None:

@@ -25,7 +25,6 @@ code on a tiny case; they check the figures are there, never how fast they are.
 """
 from __future__ import annotations
 
-import csv
 import json
 import os
 import resource
@@ -380,13 +379,9 @@ def _process_tree(root: int) -> list[int]:
     for entry in entries:
         if not entry.isdigit():
             continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2:].split()
-        parents[int(entry)] = int(fields[1])
+        fields = _stat_fields(int(entry))
+        if fields:
+            parents[int(entry)] = int(fields[1])
     tree, frontier = [root], [root]
     while frontier:
         current = frontier.pop()
@@ -394,6 +389,17 @@ def _process_tree(root: int) -> list[int]:
         tree.extend(children)
         frontier.extend(children)
     return tree
+
+
+def _stat_fields(pid: int) -> list[bytes]:
+    """The fields of ``/proc/PID/stat`` after the command name (field 3 on), or none when the
+    process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return []
+    return stat[stat.rfind(b")") + 2:].split()
 
 
 def _rss_mb(pid: int) -> float:
@@ -510,12 +516,7 @@ def _cpu_seconds() -> float:
     total = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     ticks = os.sysconf("SC_CLK_TCK")
     for pid in _process_tree(os.getpid())[1:]:
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2:].split()
+        fields = _stat_fields(pid)
         # utime, stime, cutime, cstime: fields 14-17 of /proc/PID/stat
         total += sum(int(value) for value in fields[11:15]) / ticks
     return round(total, 2)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from errors import CaseLensError
+from nlp.facts import NoteFacts
 from store import Case, audit
 from store.cases import set_subjects
 from store.facts import iter_rows, replace_case_facts, replace_note_facts
@@ -263,16 +264,8 @@ def _collect(batch: list[NoteInput], future: Any, broken: type[Exception]) -> Ba
     return batch, [WorkerFacts(**facts) for facts in rows]
 
 
-@dataclass
-class WorkerFacts:
+class WorkerFacts(NoteFacts):
     """One note's facts as a worker process sent them (see ``NoteFactsLike``)."""
-
-    note_id: str
-    mentions: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    risks: list[dict[str, Any]] = field(default_factory=list)
-    strengths: list[dict[str, Any]] = field(default_factory=list)
-    gap_evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
