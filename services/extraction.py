@@ -160,8 +160,9 @@ class SpacyExtractor:
         enough to pay for starting them (a second or two each), else from this process."""
         from nlp.pipeline import pipeline_loaded
 
-        batches = _batches(notes, batch_size, self.workers if self._pooled(len(notes)) else 1)
-        if not self._pooled(len(notes)):
+        pooled = self._pooled(len(notes))
+        batches = _batches(notes, batch_size, self.workers if pooled else 1)
+        if not pooled:
             for batch in batches:
                 yield batch, list(self.extract(batch))
             return
