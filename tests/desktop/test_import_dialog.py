@@ -2,23 +2,14 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from desktop.main_window import MainWindow
 from desktop.settings import Settings
+from nlp.facts import NoteFacts
 from store import open_case
-
-
-@dataclass
-class FakeFacts:
-    note_id: str
-    mentions: list = field(default_factory=list)
-    events: list = field(default_factory=list)
-    risks: list = field(default_factory=list)
-    strengths: list = field(default_factory=list)
 
 
 class KeywordExtractor:
@@ -34,7 +25,7 @@ class KeywordExtractor:
             if self.on_note:
                 self.on_note(self.seen)
             end = note.text.find(".") if "." in note.text else len(note.text)
-            yield FakeFacts(note.id, events=[{
+            yield NoteFacts(note.id, events=[{
                 "id": f"ev-{note.id}", "start": 0, "end": end, "date": (note.note_date or "")[:10] or None,
                 "precision": "day", "type": "home_visit", "summary": note.text[:end], "significance": 2,
             }])

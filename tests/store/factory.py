@@ -4,11 +4,11 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from extractors.base import RawNote, ReadResult
+from nlp.facts import NoteFacts
 
 
 def note(text: str, day: str | None = "2023-03-12", ref: str = "row 1", source_id: str | None = None, **extra: Any) -> RawNote:
@@ -28,16 +28,6 @@ def write_csv(path: Path, rows: Sequence[tuple[str, str, str]]) -> Path:
     return path
 
 
-@dataclass
-class Facts:
-    note_id: str
-    mentions: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    risks: list[dict[str, Any]] = field(default_factory=list)
-    strengths: list[dict[str, Any]] = field(default_factory=list)
-    gap_evidence: list[dict[str, Any]] = field(default_factory=list)
-
-
 class KeywordExtractor:
     """A tiny stand-in for the spaCy extractor: "police" is a police attendance, "shouting" a
     domestic-abuse risk, "Mum" a person mention; resolution makes one person of every "Mum"."""
@@ -46,10 +36,10 @@ class KeywordExtractor:
         self.extracted: list[str] = []
         self.resolutions = 0
 
-    def extract(self, notes) -> Iterator[Facts]:
+    def extract(self, notes) -> Iterator[NoteFacts]:
         for item in notes:
             self.extracted.append(item.id)
-            facts = Facts(item.id)
+            facts = NoteFacts(item.id)
             for match in re.finditer(r"police", item.text):
                 facts.events.append({
                     "id": f"e-{item.id}-{match.start()}", "note_id": item.id, "start": match.start(),
