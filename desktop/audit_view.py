@@ -37,37 +37,49 @@ def describe(detail: Any) -> str:
     return "; ".join(parts)
 
 
-class AuditDialog(QDialog):
-    """The audit rows of the open case (``store.audit.entries``), newest first."""
+class ListDialog(QDialog):
+    """A read-only table under a short explanation, with a Close button."""
 
-    def __init__(self, entries: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, intro: str, headers: list[str], rows: list[list[str]],
+                 widths: tuple[int, ...], size: tuple[int, int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Audit trail")
-        self.resize(820, 440)
-        intro = QLabel("Everything done to this case file: imports, extractions, exports, deletions, "
-                       "passphrase changes, and when it was locked and unlocked.")
-        intro.setWordWrap(True)
+        self.setWindowTitle(title)
+        self.resize(*size)
+        label = QLabel(intro)
+        label.setWordWrap(True)
         self.table = QTreeWidget()
         self.table.setRootIsDecorated(False)
-        self.table.setHeaderLabels(["When", "What", "Details"])
-        for entry in reversed(entries):
-            self.table.addTopLevelItem(QTreeWidgetItem([
-                formatting.uk_date(entry["at"]) + _time(entry["at"]),
-                ACTION_NAMES.get(entry["action"], entry["action"]),
-                describe(entry["detail"]),
-            ]))
-        for column, width in enumerate((150, 140)):
+        self.table.setHeaderLabels(headers)
+        for row in rows:
+            self.table.addTopLevelItem(QTreeWidgetItem(row))
+        for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(label)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
 
     def rows(self) -> list[list[str]]:
         """The table as shown (for tests and copying)."""
-        return [[self.table.topLevelItem(r).text(c) for c in range(3)] for r in range(self.table.topLevelItemCount())]
+        columns = self.table.columnCount()
+        return [[self.table.topLevelItem(r).text(c) for c in range(columns)]
+                for r in range(self.table.topLevelItemCount())]
+
+
+class AuditDialog(ListDialog):
+    """The audit rows of the open case (``store.audit.entries``), newest first."""
+
+    def __init__(self, entries: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+        rows = [[formatting.uk_date(entry["at"]) + _time(entry["at"]),
+                 ACTION_NAMES.get(entry["action"], entry["action"]),
+                 describe(entry["detail"])] for entry in reversed(entries)]
+        super().__init__(
+            "Audit trail",
+            "Everything done to this case file: imports, extractions, exports, deletions, "
+            "passphrase changes, and when it was locked and unlocked.",
+            ["When", "What", "Details"], rows, (150, 140), (820, 440), parent)
 
 
 def _time(stamp: str | None) -> str:

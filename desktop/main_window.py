@@ -34,14 +34,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import formatting, workers
-from desktop.audit_view import AuditDialog
+from desktop.audit_view import AuditDialog, ListDialog
 from desktop.chronology import ChronologyView, default_filters
 from desktop.curation import AddManualFact, SetCuratedValues
 from desktop.export_dialog import ExportDialog, export_spreadsheet, export_word
@@ -348,35 +346,18 @@ class SubjectDialog(QDialog):
         self.accept()
 
 
-class OrphanedCorrectionsDialog(QDialog):
+class OrphanedCorrectionsDialog(ListDialog):
     """Corrections kept although what they corrected is no longer found."""
 
     def __init__(self, rows: list[dict[str, Any]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Corrections to review")
-        self.resize(760, 420)
-        intro = QLabel(
-            "These are your corrections to facts the latest extraction no longer finds (for example after a "
-            "note was re-exported with different text). They are kept: if the fact comes back they apply again."
-            if rows else "Every correction you made still applies. Nothing to review.")
-        intro.setWordWrap(True)
-        self.table = QTreeWidget()
-        self.table.setRootIsDecorated(False)
-        self.table.setHeaderLabels(["What", "Field", "Your value", "Edited"])
-        for row in rows:
-            value = row.get("value")
-            self.table.addTopLevelItem(QTreeWidgetItem([
-                f"{row['target_kind']} {row['target_id']}", str(row["field"]).replace("_", " "),
-                "" if value is None else str(value), formatting.uk_date(row.get("edited_at")),
-            ]))
-        for column, width in enumerate((220, 120, 280)):
-            self.table.setColumnWidth(column, width)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(buttons)
+        intro = ("These are your corrections to facts the latest extraction no longer finds (for example after a "
+                 "note was re-exported with different text). They are kept: if the fact comes back they apply again."
+                 if rows else "Every correction you made still applies. Nothing to review.")
+        shown = [[f"{row['target_kind']} {row['target_id']}", str(row["field"]).replace("_", " "),
+                  "" if row.get("value") is None else str(row["value"]), formatting.uk_date(row.get("edited_at"))]
+                 for row in rows]
+        super().__init__("Corrections to review", intro, ["What", "Field", "Your value", "Edited"], shown,
+                         (220, 120, 280), (760, 420), parent)
 
 
 class MainWindow(QMainWindow):

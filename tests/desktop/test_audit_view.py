@@ -23,3 +23,13 @@ def test_the_audit_trail_dialog_lists_the_cases_entries(window):
 def test_details_read_as_words(qtbot):
     assert describe({"imports": [1, 2], "notes": 40, "redo": False, "pipeline": "x"}) == "imports 1, 2; notes 40; again no"
     assert describe(None) == "" and isinstance(AuditDialog([]).rows(), list)
+
+
+def test_the_corrections_to_review_list_shows_every_kept_correction(qtbot):
+    from desktop.main_window import OrphanedCorrectionsDialog
+
+    dialog = OrphanedCorrectionsDialog([{"target_kind": "event", "target_id": "e-12ab", "field": "hidden_reason",
+                                         "value": None, "edited_at": "2026-11-20T10:00:00"}])
+    qtbot.addWidget(dialog)
+    assert dialog.rows() == [["event e-12ab", "hidden reason", "", "20 Nov 2026"]]
+    assert dialog.windowTitle() == "Corrections to review"
