@@ -8,6 +8,7 @@ spaCy pipeline from ``nlp/``, imported only when it is needed.
 """
 from __future__ import annotations
 
+import importlib
 import inspect
 import logging
 import os
@@ -134,9 +135,11 @@ class SpacyExtractor:
 
     def prepare(self, expected_notes: int) -> None:
         """A job of about ``expected_notes`` notes is coming: when it will run in worker
-        processes, start loading their model now (``prepare_workers``)."""
+        processes, start loading their model now (``prepare_workers``), and import resolution
+        here while it loads, rather than after the last batch."""
         if self._pooled(expected_notes):
             prepare_workers()
+            importlib.import_module("nlp.resolve")
 
     def _pooled(self, notes: int) -> bool:
         from nlp.pipeline import pipeline_loaded
