@@ -82,6 +82,7 @@ _AGE = re.compile(
     r"|\b(?P<old>\d{1,2})[\s\-]*(?:y(?:ea)?rs?|y/o)[\s\-]*old\b"
     r"|\b(?P<yrs>\d{1,2})\s*yrs\b")
 _PHONE = re.compile(r"(?<![\d+])(?:\+44\s?\(?0?\)?\s?|0)(?:\d[\s\-]?){9,10}(?!\d)")
+_WORD_RE = re.compile(r"\w+")
 _EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
 
 
@@ -298,6 +299,7 @@ class EntityRecogniser:
     def _set_rules(self, patterns: list[EntityPattern], cues: list[HouseholdCue]) -> None:
         self.patterns = patterns
         self.household_cues = cues
+        self._cue_words = [frozenset(_WORD_RE.findall(cue.cue.lower())) for cue in cues]
         self._exact = PhraseMatcher(self.vocab, attr="ORTH")
         self._lower = PhraseMatcher(self.vocab, attr="LOWER")
         self._tokens = Matcher(self.vocab)
@@ -668,10 +670,15 @@ class EntityRecogniser:
         return pieces
 
     def _attach_details(self, doc: Doc, rows: list[dict[str, Any]]) -> None:
-        segments = self._segments(doc)
+        cut: list[list[tuple[int, int]]] = []
+
+        def segments() -> list[tuple[int, int]]:
+            if not cut:  # most notes have no birth detail, contact or household cue
+                cut.append(self._segments(doc))
+            return cut[0]
 
         def segment_of(offset: int) -> tuple[int, int] | None:
-            return next(((s, e) for s, e in segments if s <= offset < e), None)
+            return next(((s, e) for s, e in segments() if s <= offset < e), None)
 
         people = [row for row in rows if row["kind"] != "agency" and not row["group"]]
         for detail in find_birth_details(doc_text(doc), doc._.note_date):
@@ -723,8 +730,11 @@ class EntityRecogniser:
 
         family = [row for row in rows if row["kind"] in ("family", "other") and not row["group"]]
         lower = doc_text(doc).lower()
-        for start, end in segments:
-            for cue in self.household_cues:
+        # only the cues whose every word is in the note are looked for, sentence by sentence
+        words = set(_WORD_RE.findall(lower)) if family else set()
+        cues = [cue for cue, needed in zip(self.household_cues, self._cue_words) if needed <= words]
+        for start, end in segments() if cues else ():
+            for cue in cues:
                 for match in cue.regex.finditer(lower, start, end):
                     inside = [r for r in family if start <= r["start"] < end]
                     if cue.scope == "preceding":
