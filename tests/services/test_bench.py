@@ -19,9 +19,10 @@ def test_every_figure_is_measured(result):
     assert result.notes == 30 and result.notes_extracted == 30 and result.events > 0
     for seconds in (result.baseline_s, result.baseline_model_load_s, result.import_extract_s, result.first_events_s,
                     result.reimport_s, result.reextract_s, result.reopen_s, result.app_start_s,
-                    result.word_export_s, result.baseline_cpu_s, result.import_extract_cpu_s):
+                    result.word_export_s, result.baseline_cpu_s, result.import_extract_cpu_s,
+                    result.baseline_same_blas_s):
         assert seconds is not None and seconds > 0
-    assert result.ratio_to_baseline > 0
+    assert result.ratio_to_baseline > 0 and result.ratio_to_same_blas_baseline > 0
     assert result.filters.events == result.events and result.filters_scaled.events == 400
     for latency in (result.filters, result.filters_scaled):
         assert latency.queries >= 10 and 0 < latency.median_ms <= latency.p95_ms
@@ -41,7 +42,7 @@ def test_table_and_json_show_the_same_figures(result, monkeypatch, capsys):
     assert printed == json.loads(json.dumps(asdict(result)))
     assert bench.main(30, 3) == 0
     table = capsys.readouterr().out
-    for label in ("baseline", "import + extraction", "first extracted events", "filters and search",
+    for label in ("baseline", "CaseLens's matrix library", "import + extraction", "first extracted events", "filters and search",
                   "reopen", "app start", "Word export of 40 events", "peak RSS"):
         assert label in table
 
