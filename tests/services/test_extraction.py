@@ -169,6 +169,18 @@ def test_notes_repeating_a_text_are_extracted_next_to_the_first_with_that_text()
     assert [note.id for note in _same_texts_together(notes)] == ["a", "c", "b", "e", "d"]
 
 
+def test_time_left_weighs_notes_by_length_and_repeats_lightly():
+    """A 10,000-note case whose cheap repeated notes came first showed a quarter of the real
+    time left when notes were counted; the work is weighed instead (length, repeats at
+    ``REPEAT_SHARE``), so early fast notes do not promise a fast end."""
+    from services.extraction import REPEAT_SHARE, _work_before
+
+    notes = [NoteInput(name, text, None, None, None, None)
+             for name, text in (("a", "x" * 1000), ("b", "x" * 1000), ("c", "y" * 100), ("d", ""))]
+    assert _work_before(notes) == pytest.approx([0, 1000, 1000 + 1000 * REPEAT_SHARE,
+                                                 1100 + 1000 * REPEAT_SHARE, 1101 + 1000 * REPEAT_SHARE])
+
+
 def test_a_worker_killed_mid_job_stops_the_job_with_a_clear_error_instead_of_hanging(nlp):
     import multiprocessing
     import os
