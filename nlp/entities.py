@@ -24,6 +24,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -670,12 +671,9 @@ class EntityRecogniser:
         return pieces
 
     def _attach_details(self, doc: Doc, rows: list[dict[str, Any]]) -> None:
-        cut: list[list[tuple[int, int]]] = []
-
+        @cache  # cut only when needed: most notes have no birth detail, contact or household cue
         def segments() -> list[tuple[int, int]]:
-            if not cut:  # most notes have no birth detail, contact or household cue
-                cut.append(self._segments(doc))
-            return cut[0]
+            return self._segments(doc)
 
         def segment_of(offset: int) -> tuple[int, int] | None:
             return next(((s, e) for s, e in segments() if s <= offset < e), None)
