@@ -41,6 +41,9 @@ BATCH_SIZE = 50  # notes per committed batch: 600 notes took 3.2 s in batches of
 FIRST_BATCH = 4  # notes in the first committed batch, so the first events show within seconds
 TAIL_BATCH = 8  # the smallest of the shrinking last batches when several workers share the job
 REPEAT_SHARE = 0.4  # extraction work of a note repeating an earlier text, against a new text (measured)
+# Resolution after the last batch, as a share of extraction time, for the time left: measured
+# 0.13 at 600 notes and 0.18 at 10,000 (it grows a little faster than the case).
+RESOLUTION_SHARE = 0.15
 # Crash-safety tests name a point here (``store_notes``, ``extract_batch``, ``resolve``,
 # optionally ``#N`` for its N-th pass) to freeze a real process inside that transaction and
 # kill it there; unset in normal use, when ``crash_point`` does nothing.
@@ -357,7 +360,8 @@ def extract_case(
                 clock.restart()
                 first = len(batch)
             result.notes += len(batch)
-            eta = clock.remaining(work[result.notes] - work[first], work[-1] - work[first])
+            eta = clock.remaining(work[result.notes] - work[first], work[-1] - work[first],
+                                  after=RESOLUTION_SHARE if resolve else 0.0)
             report(progress, "extracting", result.notes, len(pending), format_eta(eta))
     finally:
         close = getattr(batches, "close", None)

@@ -39,12 +39,13 @@ class EtaClock:
     def restart(self) -> None:
         self._started = self._clock()
 
-    def remaining(self, done: int, total: int) -> float | None:
-        """Seconds left at the pace so far, or None before the first unit is done."""
+    def remaining(self, done: float, total: float, after: float = 0.0) -> float | None:
+        """Seconds left at the pace so far, or None before the first unit is done; ``after``
+        adds work that follows this stage, as a share of the whole stage's time."""
         if done <= 0 or total <= 0:
             return None
-        elapsed = self._clock() - self._started
-        return max(0.0, elapsed / done * (total - done))
+        per_unit = (self._clock() - self._started) / done
+        return max(0.0, per_unit * (total - done)) + after * per_unit * total
 
 
 def format_eta(seconds: float | None) -> str:
