@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,10 @@ VIEWS: list[tuple[str, str, str]] = [
 ]
 CASE_FILTER = "CaseLens cases (*.caselens)"
 REFRESH_DURING_IMPORT_MS = 2000
+# While an import runs, refreshing the views takes a share of the window's time at most: a
+# refresh grows with the case (0.1 s at 1,000 events, 0.4 s at 10,000 with both cores busy),
+# so the next one waits ten times as long as the last took.
+REFRESH_SHARE = 0.1
 
 
 class CaseBar(QFrame):
@@ -820,15 +825,23 @@ class MainWindow(QMainWindow):
         )
         self.import_run.start()
         if not self.import_run.finished:
-            self._refresh_timer.start()
+            self._refresh_timer.start(REFRESH_DURING_IMPORT_MS)
         return self.import_run
 
     def _import_progress(self, progress: Any) -> None:
         self.statusBar().showMessage(f"Importing: {progress.message or progress.stage}")
+        if progress.stage == "resolving":
+            # People and repeated events are being relinked: the views would show a passing
+            # state, and a refresh then waited seconds on the busy import. They refresh when
+            # the import is done.
+            self._refresh_timer.stop()
 
     def _refresh_during_import(self) -> None:
         if self.case is not None and self.current_view() in ("summary", "chronology"):
+            started = time.perf_counter()
             self.refresh_all()
+            took_ms = (time.perf_counter() - started) * 1000
+            self._refresh_timer.setInterval(max(REFRESH_DURING_IMPORT_MS, round(took_ms / REFRESH_SHARE)))
 
     def _import_done(self, report: Any, error: Exception | None, cancelled: bool) -> None:
         self._refresh_timer.stop()
@@ -856,7 +869,7 @@ class MainWindow(QMainWindow):
         if not waiting:
             return
         self.statusBar().showMessage("Finishing an import that was interrupted…")
-        self._refresh_timer.start()
+        self._refresh_timer.start(REFRESH_DURING_IMPORT_MS)
         workers.run_task(
             resume_extraction, self.case.path, self.passphrase, self.extractor,
             on_result=lambda _r: self._resume_done(), on_error=lambda e: self._resume_done(str(e)),

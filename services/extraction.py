@@ -8,6 +8,7 @@ spaCy pipeline from ``nlp/``, imported only when it is needed.
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import inspect
 import logging
@@ -15,6 +16,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
@@ -439,7 +441,27 @@ def resolve_case(case: Case, extractor: Extractor, progress: ProgressCallback | 
     _resolve(case, extractor, progress)
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused. Resolution builds hundreds of thousands of plain rows,
+    and each full collection walked them all while holding the interpreter lock: at 10,000
+    notes that froze the app's window for 0.1-0.4 s at a time, five times, and took a quarter
+    of resolution's 4.4 s. The rows hold no cycles, so nothing is lost by waiting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _resolve(case: Case, extractor: Extractor, progress: ProgressCallback | None) -> None:
+    with _no_cycle_collection():
+        _resolve_rows(case, extractor, progress)
+
+
+def _resolve_rows(case: Case, extractor: Extractor, progress: ProgressCallback | None) -> None:
     message = "Linking people and merging repeated events"
     report(progress, "resolving", 0, 1, message)
     rows = case_rows(case)

@@ -116,6 +116,37 @@ def test_resolution_reports_its_steps_so_a_long_case_does_not_look_stuck(case):
     assert steps == [(0, 1), (1, 4), (2, 4), (3, 4), (1, 1)]
 
 
+class CollectorWatchingExtractor(KeywordExtractor):
+    """Notes whether Python's cycle collector runs during resolution, then fails or not."""
+
+    def __init__(self, fail=False):
+        super().__init__()
+        self.fail, self.collector_on = fail, None
+
+    def resolve(self, rows):
+        import gc
+
+        self.collector_on = gc.isenabled()
+        if self.fail:
+            raise RuntimeError("resolution failed")
+        return super().resolve(rows)
+
+
+def test_resolution_pauses_the_cycle_collector_that_froze_the_window(case):
+    """A full collection over a big case's rows held the interpreter lock for up to 0.4 s at a
+    time, freezing the app's window; it is paused while resolution runs, and back afterwards
+    whether resolution succeeds or fails."""
+    import gc
+
+    watching = CollectorWatchingExtractor()
+    extract_case(case, extractor=watching)
+    assert watching.collector_on is False and gc.isenabled()
+    failing = CollectorWatchingExtractor(fail=True)
+    with pytest.raises(RuntimeError):
+        extract_case(case, redo=True, extractor=failing)
+    assert failing.collector_on is False and gc.isenabled()
+
+
 def test_progress_counts_every_note_and_ends_complete(case):
     seen = []
     extract_case(case, extractor=KeywordExtractor(), batch_size=3, progress=seen.append)
