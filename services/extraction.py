@@ -232,7 +232,7 @@ def _work_before(notes: Sequence[NoteInput]) -> list[float]:
     A note's work is its length, measured to grow in step with it (the model reads every
     word; a note's fixed costs are too small to show), and ``REPEAT_SHARE`` of that when an
     earlier note had the same text (only the rules run again). Counting notes instead gave a
-    time left a quarter of the truth a fifth of the way through a 10,000-note case whose
+    time left a third of the truth a fifth of the way through a 10,000-note case whose
     repeated notes, being cheap and sorted next to their first copy, came early."""
     seen: set[str] = set()
     before = [0.0]

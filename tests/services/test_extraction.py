@@ -201,7 +201,7 @@ def test_notes_repeating_a_text_are_extracted_next_to_the_first_with_that_text()
 
 
 def test_time_left_weighs_notes_by_length_and_repeats_lightly():
-    """A 10,000-note case whose cheap repeated notes came first showed a quarter of the real
+    """A 10,000-note case whose cheap repeated notes came first showed a third of the real
     time left when notes were counted; the work is weighed instead (length, repeats at
     ``REPEAT_SHARE``), so early fast notes do not promise a fast end."""
     from services.extraction import REPEAT_SHARE, _work_before
