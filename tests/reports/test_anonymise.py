@@ -51,6 +51,10 @@ def test_unknown_titled_names_and_police_officers_are_removed(anonymiser):
     ("Amy (DOB 12/03/2015) was born on 12th March 2015.", ["12/03/2015", "12th March"]),
     ("Amy attends Oakfield Primary School and is registered at Riverside Medical Centre.", ["Oakfield", "Riverside"]),
     ("Admitted to St Mary's Hospital; mother moved to Elm Road.", ["Mary", "Elm"]),
+    # schools as workers write them, without "School": the name would say where the child is
+    ("Call to Oakfield Primary, spoke to the class teacher.", ["Oakfield"]),
+    ("Jayden moved to Hillside Infants in May, then St Anne's CE Juniors.", ["Hillside", "Anne"]),
+    ("Notification from Westbridge General A&E: Jayden attended last night.", ["Westbridge"]),
 ])
 def test_identifying_details_are_removed(anonymiser, original, removed):
     out = anonymiser.text(original)
