@@ -77,6 +77,8 @@ _MONTHS = {name: number for number, names in enumerate(
 _DATE_VALUE = (r"(?:(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})"
                r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y2>\d{4}))")
 _DOB = re.compile(r"\b(?:D\.?O\.?B\.?|[Dd]ate of [Bb]irth|[Bb]orn(?: on)?)\s*[:\-]?\s*" + _DATE_VALUE)
+# "Lily (26/12/2011)", "Harley Holt (24/09/2012)": a whole date in brackets straight after a name
+_DATE_IN_BRACKETS = re.compile(r"\(\s*" + _DATE_VALUE + r"\s*\)")
 _AGE = re.compile(
     r"\(\s*(?P<paren>\d{1,2})\s*(?:y(?:ea)?rs?(?: old)?|y/?o)?\s*\)"
     r"|\b[Aa]ged?\s+(?P<aged>\d{1,2})\b"
@@ -197,12 +199,14 @@ def _cues_text(cues: Sequence[HouseholdCue]) -> str:
 
 @dataclass(frozen=True)
 class BirthDetail:
-    """A date of birth or a stated age at ``[start, end)`` of the text."""
+    """A date of birth or a stated age at ``[start, end)`` of the text. ``bracketed``: a date
+    in brackets with no word saying it is a birth date, which counts only straight after a name."""
 
     start: int
     end: int
     dob: str | None
     age: int | None
+    bracketed: bool = False
 
 
 def _two_digit_year(year: int, anchor: date | None) -> int:
@@ -212,28 +216,40 @@ def _two_digit_year(year: int, anchor: date | None) -> int:
 
 
 def find_birth_details(text: str, anchor: date | None = None) -> list[BirthDetail]:
-    """Dates of birth ("DOB 12/03/2015", "born on 4th May 2019") and ages ("aged 7", "(7)").
+    """Dates of birth ("DOB 12/03/2015", "born on 4th May 2019", "Lily (26/12/2011)") and ages
+    ("aged 7", "(7)").
 
-    Dates are read day-first; a two-digit year is the most recent one not after ``anchor``."""
+    Dates are read day-first; a two-digit year is the most recent one not after ``anchor``. A
+    bracketed date after ``anchor`` (the note's date) is not a birth date."""
     found: list[BirthDetail] = []
     for match in _DOB.finditer(text):
-        if match.group("d"):
-            day, month, year = int(match.group("d")), int(match.group("m")), int(match.group("y"))
-            if len(match.group("y")) == 2:
-                year = _two_digit_year(year, anchor)
-        else:
-            month = _MONTHS.get(match.group("mon").lower().rstrip("."), 0)
-            day, year = int(match.group("d2")), int(match.group("y2"))
-        try:
-            value = date(year, month, day).isoformat()
-        except ValueError:
-            continue
-        found.append(BirthDetail(match.start(), match.end(), value, None))
+        value = _birth_date(match, anchor)
+        if value is not None:
+            found.append(BirthDetail(match.start(), match.end(), value, None))
+    for match in _DATE_IN_BRACKETS.finditer(text):
+        value = _birth_date(match, anchor)
+        if value is not None and (anchor is None or value <= anchor.isoformat()):
+            found.append(BirthDetail(match.start(), match.end(), value, None, bracketed=True))
     for match in _AGE.finditer(text):
         number = next(int(group) for group in match.groups() if group is not None)
         if number <= 25:
             found.append(BirthDetail(match.start(), match.end(), None, number))
     return sorted(found, key=lambda detail: detail.start)
+
+
+def _birth_date(match: re.Match[str], anchor: date | None) -> str | None:
+    """The ISO date a ``_DATE_VALUE`` match names, or None when it is no date."""
+    if match.group("d"):
+        day, month, year = int(match.group("d")), int(match.group("m")), int(match.group("y"))
+        if len(match.group("y")) == 2:
+            year = _two_digit_year(year, anchor)
+    else:
+        month = _MONTHS.get(match.group("mon").lower().rstrip("."), 0)
+        day, year = int(match.group("d2")), int(match.group("y2"))
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def normalise_phone(text: str) -> str:
@@ -684,7 +700,7 @@ class EntityRecogniser:
             if segment is None:
                 continue
             before = [r for r in people if segment[0] <= r["start"] and r["end"] <= detail.start]
-            if detail.age is not None and doc_text(doc)[detail.start] == "(":
+            if (detail.age is not None or detail.bracketed) and doc_text(doc)[detail.start] == "(":
                 before = [r for r in before if not doc_text(doc)[r["end"]:detail.start].strip()]
             elif detail.age is not None:
                 before = [r for r in before if detail.start - r["end"] <= 40]

@@ -134,6 +134,17 @@ def test_birth_details_in_words_and_two_digit_years():
     assert [(d.dob, d.age) for d in details] == [("2019-05-04", None), ("2021-02-01", None), (None, 9)]
 
 
+def test_a_date_in_brackets_straight_after_a_name_is_a_date_of_birth(nlp):
+    """Referrals write a child as "Lily (26/12/2011)" or "Harley Holt (24/09/2012)"; a bracketed
+    date apart from a name, or after the note was written, is not a birth date."""
+    found = mentions(nlp, "Contact from school about Lily Parker (26/12/2011) and her brother Harley "
+                          "(24/09/2012). Strategy meeting held (12/03/2019) with Mum.")
+    assert found["Lily Parker"]["dob"] == "2011-12-26" and found["Harley"]["dob"] == "2012-09-24"
+    assert found["Mum"]["dob"] is None
+    later = find_birth_details("Baby Ruby (05/02/2024) was seen.", date(2023, 1, 1))
+    assert later == []
+
+
 def test_contacts_found_in_text():
     values = [value for *_rest, value in find_contacts("Tel 0113 496 0000 or +44 7700 900123, a@b.org")]
     assert values == ["0113 496 0000", "+44 7700 900123", "a@b.org"]
