@@ -164,7 +164,7 @@ def test_views_refresh_less_often_as_the_case_grows_and_not_while_people_are_rel
     from desktop import main_window
     from services.progress import Progress
 
-    monkeypatch.setattr(empty_window, "refresh_all", lambda: time.sleep(0.3))
+    monkeypatch.setattr(empty_window, "refresh_all", lambda **_: time.sleep(0.3))
     timer = empty_window._refresh_timer
     timer.start(main_window.REFRESH_DURING_IMPORT_MS)
     empty_window._refresh_during_import()
@@ -174,3 +174,19 @@ def test_views_refresh_less_often_as_the_case_grows_and_not_while_people_are_rel
     empty_window._import_progress(Progress("resolving", 0, 1, "Linking people and merging repeated events"))
     assert not timer.isActive()
     assert "Linking people" in empty_window.statusBar().currentMessage()
+
+
+def test_a_refresh_during_an_import_leaves_the_hidden_chronology_until_it_is_needed(empty_window, monkeypatch):
+    """On the summary, a refresh during an import skips the hidden chronology (half its time at
+    10,000 events); showing it, or exporting what it shows, brings it up to date first."""
+    refreshed = []
+    monkeypatch.setattr(empty_window.chronology, "set_case", lambda case: refreshed.append(case))
+    empty_window.show_view("summary")
+    empty_window.refresh_all(visible_only=True)
+    assert refreshed == []
+    assert empty_window.export_event_ids("filter") is not None and len(refreshed) == 1
+    empty_window.refresh_all(visible_only=True)
+    empty_window.show_view("chronology")
+    assert len(refreshed) == 2
+    empty_window.refresh_all()
+    assert len(refreshed) == 3  # outside an import the chronology is always kept current
