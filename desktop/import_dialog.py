@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QPushButton, QVBoxL
 
 from desktop import workers
 from services.importing import ImportReport, import_files
-from services.progress import Progress, format_eta
+from services.progress import Progress
 
 IMPORTABLE = ("*.csv", "*.xlsx", "*.docx", "*.pdf", "*.txt", "*.html", "*.htm")
 STAGES = {
@@ -95,10 +95,11 @@ class ImportProgressDialog(QDialog):
         parts = [f"{progress.done} of {progress.total} {unit}"]
         elapsed = time.monotonic() - self._stage_started
         if progress.done and elapsed > 0.5 and progress.stage == "extracting":
-            rate = progress.done / elapsed
-            parts.append(f"{rate:.1f} notes a second")
-            left = (progress.total - progress.done) / rate if rate else None
-            parts.append(format_eta(left))
+            parts.append(f"{progress.done / elapsed:.1f} notes a second")
+            # The time left as extraction reckons it (notes weighed by length, resolution
+            # counted), the same figure the status bar shows; not notes left at this rate.
+            if progress.message.endswith(" left"):
+                parts.append(progress.message)
         return " · ".join(p for p in parts if p)
 
 
